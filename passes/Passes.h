@@ -1,0 +1,18 @@
+//===- Passes.h - The kiln passes -------------------------------*- C++ -*-===//
+
+#ifndef KILN_PASSES_PASSES_H
+#define KILN_PASSES_PASSES_H
+
+#include "ir/KilnOps.h"
+
+#include "mlir/Pass/Pass.h"
+
+namespace kiln::passes {
+
+#define GEN_PASS_DECL
+#define GEN_PASS_REGISTRATION
+#include "passes/Passes.h.inc"
+
+} // namespace kiln::passes
+
+#endif // KILN_PASSES_PASSES_H

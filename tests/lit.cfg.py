@@ -1,0 +1,36 @@
+# lit configuration for kiln: IR round-trips and verifiers (tests/ir), passes
+# (tests/passes), the ONNX importer and the driver (tests/frontends, tests/tools).
+#
+# Substitutions:
+#   %kiln, %kiln-opt    the tools under test
+#   %fixtures           ONNX fixtures made by tests/fixtures/make_fixtures.py,
+#                       regenerated (deterministically) once per lit run
+#   %python             the Python that has onnx/numpy/torch
+import os
+import subprocess
+
+import lit.formats
+
+config.name = "kiln"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "fixtures", "unit", "conformance", "CMakeLists.txt",
+                   "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.kiln_obj_root, "tests")
+
+config.environment["PATH"] = os.pathsep.join(
+    [config.kiln_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
+if config.sanitizers:
+    # Leak checks stay on; container-overflow reports are false positives when
+    # instrumented code meets the uninstrumented LLVM/protobuf libraries.
+    config.environment["ASAN_OPTIONS"] = "detect_container_overflow=0"
+    config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1"
+
+fixtures = os.path.join(config.test_exec_root, "fixtures")
+subprocess.check_call([config.python,
+                       os.path.join(config.test_source_root, "fixtures", "make_fixtures.py"),
+                       fixtures], stdout=subprocess.DEVNULL)
+
+config.substitutions.append(("%fixtures", fixtures))
+config.substitutions.append(("%python", config.python))
