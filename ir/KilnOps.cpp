@@ -31,13 +31,28 @@ LogicalResult opError(std::optional<Location> loc, StringRef opName,
 }
 
 /// \returns the ranked type of \p value, or emits an error naming \p what.
+/// Shapes must be static (the shape rules below do arithmetic on dims).
 FailureOr<RankedTensorType> rankedType(std::optional<Location> loc,
                                        StringRef opName, Value value,
                                        StringRef what) {
   auto type = dyn_cast<RankedTensorType>(value.getType());
   if (!type)
     return opError(loc, opName, what, " must be a ranked tensor");
+  if (!type.hasStaticShape())
+    return opError(loc, opName, what, " must have a static shape, got ",
+                   formatShape(type.getShape()));
   return type;
+}
+
+/// Checks that \p type (named \p what) has the element type of \p ref.
+LogicalResult checkElementType(std::optional<Location> loc, StringRef opName,
+                               StringRef what, RankedTensorType type,
+                               StringRef refName, RankedTensorType ref) {
+  if (type.getElementType() != ref.getElementType())
+    return opError(loc, opName, what, " element type ", type.getElementType(),
+                   " differs from ", refName, " element type ",
+                   ref.getElementType());
+  return success();
 }
 
 /// Checks that an attribute array has \p expected entries, each >= \p min.
@@ -121,7 +136,14 @@ LogicalResult inferSoftmaxLike(std::optional<Location> loc, StringRef opName,
   auto input = rankedType(loc, opName, adaptor.getInput(), "input");
   if (failed(input))
     return failure();
-  int64_t axis = adaptor.getAxisAttr().getInt();
+  // The custom parser infers the result type before it moves the attribute
+  // dictionary into properties, so `axis` may still be in the dictionary.
+  IntegerAttr axisAttr = adaptor.getProperties().axis;
+  if (!axisAttr && adaptor.getAttributes())
+    axisAttr = dyn_cast_or_null<IntegerAttr>(adaptor.getAttributes().get("axis"));
+  if (!axisAttr)
+    return opError(loc, opName, "requires attribute 'axis'");
+  int64_t axis = axisAttr.getInt();
   if (axis < 0 || axis >= std::max<int64_t>(input->getRank(), 1))
     return opError(loc, opName, "axis ", axis, " is out of range for rank ",
                    input->getRank());
@@ -187,7 +209,8 @@ LogicalResult inferGemm(std::optional<Location> loc, StringRef opName,
     return opError(loc, opName, "A and B element types differ");
   if (Value c = adaptor.getC()) {
     auto cType = rankedType(loc, opName, c, "C");
-    if (failed(cType))
+    if (failed(cType) ||
+        failed(checkElementType(loc, opName, "C", *cType, "A", *a)))
       return failure();
     if (!broadcastsTo(cType->getShape(), {m, n}))
       return opError(loc, opName, "C of shape ", formatShape(cType->getShape()),
@@ -272,6 +295,8 @@ LogicalResult inferConv(std::optional<Location> loc, StringRef opName,
   if (filter->getRank() != input->getRank())
     return opError(loc, opName, "filter rank ", filter->getRank(),
                    " differs from input rank ", input->getRank());
+  if (failed(checkElementType(loc, opName, "filter", *filter, "input", *input)))
+    return failure();
   int64_t group = adaptor.getGroupAttr().getInt();
   int64_t channels = input->getDimSize(1), features = filter->getDimSize(0);
   if (group < 1 || channels % group != 0 || features % group != 0)
@@ -284,7 +309,9 @@ LogicalResult inferConv(std::optional<Location> loc, StringRef opName,
                    " input channels (group ", group, "), input has ", channels);
   if (Value bias = adaptor.getBias()) {
     auto biasType = rankedType(loc, opName, bias, "bias");
-    if (failed(biasType))
+    if (failed(biasType) ||
+        failed(checkElementType(loc, opName, "bias", *biasType, "input",
+                                *input)))
       return failure();
     if (biasType->getShape() != ArrayRef<int64_t>{features})
       return opError(loc, opName, "bias must be [", features, "], got ",
@@ -360,7 +387,8 @@ LogicalResult inferBatchNorm(std::optional<Location> loc, StringRef opName,
                                           {adaptor.getVar(), "var"}};
   for (auto [value, name] : params) {
     auto type = rankedType(loc, opName, value, name);
-    if (failed(type))
+    if (failed(type) ||
+        failed(checkElementType(loc, opName, name, *type, "input", *input)))
       return failure();
     if (type->getShape() != ArrayRef<int64_t>{channels})
       return opError(loc, opName, name, " must be [", channels,

@@ -330,7 +330,10 @@ mlir::LogicalResult Loader::specializeInputs(const LoadOptions &options) {
       fits = !shape->dim(i).has_dim_value() ||
              shape->dim(i).dim_value() == dims[i];
     if (!fits) {
-      error() << "--input-shape " << input.name() << "=" << formatShape(dims)
+      std::string spec;
+      for (int64_t d : dims)
+        spec += (spec.empty() ? "" : "x") + std::to_string(d);
+      error() << "--input-shape " << input.name() << "=" << spec
               << " does not fit the declared shape " << declared;
       ok = false;
       continue;

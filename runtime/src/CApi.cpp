@@ -18,6 +18,7 @@
 #include "Npy.h"
 #include "Tensor.h"
 
+#include <algorithm>
 #include <cstring>
 #include <new>
 #include <string>
