@@ -5,6 +5,7 @@ set -euo pipefail
 build=${1:?usage: configure.sh BUILD_DIR [cmake args...]}
 shift
 root=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$build"
 cmake -G Ninja -S "$root" -B "$build" \
   -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
-  "$@" > "$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 1; }
+  "$@" > "$build/configure.log" 2>&1 || { cat "$build/configure.log"; exit 1; }
