@@ -34,9 +34,10 @@ def Kiln_Dialect : Dialect {
 class Kiln_Op<string mnemonic, list<Trait> traits = []>
     : Op<Kiln_Dialect, mnemonic, traits>;
 
-// Element types ONNX models use. Unsigned ONNX types map to `uiN`, signed to
-// signless `iN`, bool to `i1`.
-def Kiln_Tensor : RankedTensorOf<[AnyFloat, AnyInteger]>;
-def Kiln_FloatTensor : RankedTensorOf<[AnyFloat]>;
+// Static-shape tensors of the element types ONNX models use. Unsigned ONNX
+// types map to `uiN`, signed to signless `iN`, bool to `i1`. A symbolic ONNX
+// dim is specialised at import (--input-shape), so kiln IR never has `?`.
+def Kiln_Tensor : StaticShapeTensorOf<[AnyFloat, AnyInteger]>;
+def Kiln_FloatTensor : StaticShapeTensorOf<[AnyFloat]>;
 
 #endif // KILN_IR_KILNBASE_TD

@@ -140,7 +140,8 @@ LogicalResult inferSoftmaxLike(std::optional<Location> loc, StringRef opName,
   // dictionary into properties, so `axis` may still be in the dictionary.
   IntegerAttr axisAttr = adaptor.getProperties().axis;
   if (!axisAttr && adaptor.getAttributes())
-    axisAttr = dyn_cast_or_null<IntegerAttr>(adaptor.getAttributes().get("axis"));
+    axisAttr =
+        dyn_cast_or_null<IntegerAttr>(adaptor.getAttributes().get("axis"));
   if (!axisAttr)
     return opError(loc, opName, "requires attribute 'axis'");
   int64_t axis = axisAttr.getInt();
@@ -405,8 +406,6 @@ LogicalResult inferBatchNorm(std::optional<Location> loc, StringRef opName,
 
 LogicalResult ReshapeOp::verify() {
   RankedTensorType in = getInput().getType(), out = getType();
-  if (!in.hasStaticShape() || !out.hasStaticShape())
-    return emitOpError("requires static shapes");
   if (in.getNumElements() != out.getNumElements())
     return emitOpError("cannot reshape ")
            << formatShape(in.getShape()) << " (" << in.getNumElements()
@@ -427,44 +426,48 @@ void ParamOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
 
 namespace {
 /// Folds a binary op over two constant operands of the result's type, and
-/// `x op identity` to `x` when that keeps the type (no broadcast).
+/// `x op c` to `x` when \p isRightIdentity(c) and that keeps the type (no
+/// broadcast). Identities are IEEE-exact: `x + 0.0` is not `x` for x = -0.0.
 template <typename Fn>
 OpFoldResult foldBinary(Operation *op, ArrayRef<Attribute> operands,
-                        std::optional<double> rightIdentity, Fn &&fn) {
+                        function_ref<bool(const APFloat &)> isRightIdentity,
+                        Fn &&fn) {
   Value lhs = op->getOperand(0), rhs = op->getOperand(1);
   Type type = op->getResult(0).getType();
   if (!isa<FloatType>(cast<ShapedType>(type).getElementType()))
     return {};
-  if (rightIdentity && lhs.getType() == type) {
-    auto splat = dyn_cast_or_null<SplatElementsAttr>(operands[1]);
-    if (splat && splat.getSplatValue<APFloat>().convertToDouble() ==
-                     *rightIdentity)
+  if (lhs.getType() == type)
+    if (auto splat = dyn_cast_or_null<SplatElementsAttr>(operands[1]);
+        splat && isRightIdentity(splat.getSplatValue<APFloat>()))
       return lhs;
-  }
   if (lhs.getType() != type || rhs.getType() != type)
     return {};
   return constFoldBinaryOp<FloatAttr, APFloat, void>(operands,
-                                                  std::forward<Fn>(fn));
+                                                    std::forward<Fn>(fn));
 }
+
+bool isNegZero(const APFloat &v) { return v.isNegZero(); }
+bool isPosZero(const APFloat &v) { return v.isPosZero(); }
+bool isOne(const APFloat &v) { return v.isExactlyValue(1.0); }
 } // namespace
 
 OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
-  return foldBinary(*this, adaptor.getOperands(), 0.0,
+  return foldBinary(*this, adaptor.getOperands(), isNegZero,
                     [](const APFloat &a, const APFloat &b) { return a + b; });
 }
 
 OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
-  return foldBinary(*this, adaptor.getOperands(), 0.0,
+  return foldBinary(*this, adaptor.getOperands(), isPosZero,
                     [](const APFloat &a, const APFloat &b) { return a - b; });
 }
 
 OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
-  return foldBinary(*this, adaptor.getOperands(), 1.0,
+  return foldBinary(*this, adaptor.getOperands(), isOne,
                     [](const APFloat &a, const APFloat &b) { return a * b; });
 }
 
 OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
-  return foldBinary(*this, adaptor.getOperands(), 1.0,
+  return foldBinary(*this, adaptor.getOperands(), isOne,
                     [](const APFloat &a, const APFloat &b) { return a / b; });
 }
 

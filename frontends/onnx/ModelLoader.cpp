@@ -352,7 +352,10 @@ mlir::LogicalResult Loader::specializeInputs(const LoadOptions &options) {
 
 mlir::LogicalResult Loader::normalize() {
   int64_t opset = defaultOpset(model.proto);
-  if (opset != kTargetOpset) {
+  // A model that imports no default-domain opset uses no ONNX operator kiln
+  // knows; the importer then lists its operators as unsupported, which says
+  // more than the version converter's complaint would.
+  if (opset != kTargetOpset && opset != 0) {
     try {
       model.proto =
           ::onnx::version_conversion::ConvertVersion(model.proto, kTargetOpset);

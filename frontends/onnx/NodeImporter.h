@@ -110,6 +110,9 @@ struct OpImporter {
   /// Optional check of attribute values and arity, run before import so that
   /// every unsupported feature of a model is reported at once.
   SupportCheck check = nullptr;
+  /// The kiln op takes floating-point tensors only; input 0 of another
+  /// element type is reported as unsupported.
+  bool floatOnly = false;
 };
 
 /// The table of op importers, keyed by ONNX op type (default domain).

@@ -68,6 +68,21 @@ std::vector<Unsupported> findUnsupported(const ::onnx::ModelProto &model) {
       found;
   const OpRegistry &registry = OpRegistry::get();
   const auto &graph = model.graph();
+  // Element types of every tensor whose type is known (after ONNX shape
+  // inference, all of them).
+  llvm::StringMap<int32_t> elementTypes;
+  for (const auto *infos : {&graph.input(), &graph.value_info(), &graph.output()})
+    for (const auto &info : *infos)
+      if (info.type().has_tensor_type())
+        elementTypes[info.name()] = info.type().tensor_type().elem_type();
+  for (const auto &init : graph.initializer())
+    elementTypes[init.name()] = init.data_type();
+  auto isFloat = [](int32_t type) {
+    return type == ::onnx::TensorProto::FLOAT ||
+           type == ::onnx::TensorProto::DOUBLE ||
+           type == ::onnx::TensorProto::FLOAT16 ||
+           type == ::onnx::TensorProto::BFLOAT16;
+  };
   for (const auto &node : graph.node()) {
     std::string name = displayName(node);
     bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
@@ -86,6 +101,13 @@ std::vector<Unsupported> findUnsupported(const ::onnx::ModelProto &model) {
     if (op->check)
       if (std::optional<std::string> why = op->check(node))
         found[*why].push_back(name);
+    if (op->floatOnly && node.input_size() > 0) {
+      auto it = elementTypes.find(node.input(0));
+      if (it != elementTypes.end() && it->second != 0 && !isFloat(it->second))
+        found["operator '" + node.op_type() + "' on " +
+              elementTypeName(it->second) + " tensors"]
+            .push_back(name);
+    }
   }
 
   // Element types of every typed tensor: inputs, outputs, intermediates.

@@ -180,13 +180,17 @@ def first_error(output, model_path):
 
 def run_kiln(kiln, model_path):
     start = time.monotonic()
+    # Its own process group, so that a timeout kills whatever it started.
+    proc = subprocess.Popen(
+        [kiln, "import", str(model_path), "-o", os.devnull],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, errors="replace",
+        start_new_session=True)
     try:
-        proc = subprocess.run(
-            [kiln, "import", str(model_path), "-o", os.devnull],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, errors="replace",
-            timeout=TIMEOUT_S)
+        output, _ = proc.communicate(timeout=TIMEOUT_S)
     except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
         return Result("timeout", "no result after %d s" % TIMEOUT_S,
                       time.monotonic() - start)
     seconds = time.monotonic() - start
@@ -196,13 +200,13 @@ def run_kiln(kiln, model_path):
         except ValueError:
             sig = "signal %d" % -proc.returncode
         return Result("crash", "killed by %s: %s"
-                      % (sig, first_error(proc.stdout, model_path)), seconds)
-    if any(marker in proc.stdout for marker in CRASH_MARKERS):
+                      % (sig, first_error(output, model_path)), seconds)
+    if any(marker in output for marker in CRASH_MARKERS):
         return Result("crash", "crashed (exit %d): %s"
-                      % (proc.returncode, first_error(proc.stdout, model_path)),
+                      % (proc.returncode, first_error(output, model_path)),
                       seconds)
     if proc.returncode != 0:
-        return Result("fail", first_error(proc.stdout, model_path), seconds)
+        return Result("fail", first_error(output, model_path), seconds)
     return Result("pass", "", seconds)
 
 
@@ -363,6 +367,9 @@ def main():
     args = parse_args()
     start = time.monotonic()
     kiln = os.path.abspath(args.kiln)
+    for tool in (Path(kiln), args.generator):
+        if not os.access(tool, os.X_OK):
+            sys.exit("error: %s is not an executable (see --help)" % tool)
 
     ops = subprocess.run([kiln, "ops"], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)

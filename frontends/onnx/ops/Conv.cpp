@@ -130,7 +130,7 @@ void registerConvOps(OpRegistry &registry) {
   registry.add({"Conv",
                 {"auto_pad", "dilations", "group", "kernel_shape", "pads",
                  "strides"},
-                importConv, checkAutoPad});
+                importConv, checkAutoPad, /*floatOnly=*/true});
   registry.add({"MaxPool",
                 {"auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads",
                  "storage_order", "strides"},
@@ -141,18 +141,20 @@ void registerConvOps(OpRegistry &registry) {
                   if (auto why = checkAttrValue(node, "storage_order", {"0"}))
                     return why;
                   return checkAutoPad(node);
-                }});
+                },
+                /*floatOnly=*/true});
   registry.add({"AveragePool",
                 {"auto_pad", "ceil_mode", "count_include_pad", "kernel_shape",
                  "pads", "strides"},
-                importAveragePool, checkAutoPad});
+                importAveragePool, checkAutoPad, /*floatOnly=*/true});
   registry.add({"GlobalAveragePool", {}, [](NodeImporter &n) {
                   auto x = n.input(0);
                   if (mlir::failed(x))
                     return mlir::failure();
                   return n.setResult(createInferred<GlobalAveragePoolOp>(
                       n.builder(), n.loc(), *x));
-                }});
+                },
+                /*check=*/nullptr, /*floatOnly=*/true});
 }
 
 } // namespace kiln::onnx

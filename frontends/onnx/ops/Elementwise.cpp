@@ -19,12 +19,16 @@ OpImporter binary(const char *opType) {
 
 template <typename OpTy>
 OpImporter unary(const char *opType) {
-  return {opType, {}, [](NodeImporter &n) -> mlir::LogicalResult {
+  return {opType,
+          {},
+          [](NodeImporter &n) -> mlir::LogicalResult {
             auto x = n.input(0);
             if (mlir::failed(x))
               return mlir::failure();
             return n.setResult(createInferred<OpTy>(n.builder(), n.loc(), *x));
-          }};
+          },
+          /*check=*/nullptr,
+          /*floatOnly=*/true};
 }
 
 } // namespace

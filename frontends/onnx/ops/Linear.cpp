@@ -32,7 +32,9 @@ void registerLinearOps(OpRegistry &registry) {
              builder.getF32FloatAttr(*alpha), builder.getF32FloatAttr(*beta),
              builder.getBoolAttr(*transA != 0),
              builder.getBoolAttr(*transB != 0)));
-       }});
+       },
+       /*check=*/nullptr,
+       /*floatOnly=*/true});
 }
 
 } // namespace kiln::onnx

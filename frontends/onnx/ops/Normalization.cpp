@@ -19,7 +19,9 @@ OpImporter softmaxLike(const char *opType) {
             return n.setResult(createInferred<OpTy>(
                 n.builder(), n.loc(), *n.input(0),
                 n.builder().getI64IntegerAttr(*normalized)));
-          }};
+          },
+          /*check=*/nullptr,
+          /*floatOnly=*/true};
 }
 
 mlir::LogicalResult importBatchNorm(NodeImporter &n) {
@@ -52,7 +54,8 @@ void registerNormalizationOps(OpRegistry &registry) {
                       return "output " + std::to_string(i + 1) +
                              " (running statistics) of BatchNormalization";
                   return std::nullopt;
-                }});
+                },
+                /*floatOnly=*/true});
   registry.add(softmaxLike<SoftmaxOp>("Softmax"));
   registry.add(softmaxLike<LogSoftmaxOp>("LogSoftmax"));
 }
