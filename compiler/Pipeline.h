@@ -1,7 +1,12 @@
 //===- Pipeline.h - The pass pipelines of kiln ------------------*- C++ -*-===//
 //
 // Pipelines are C++ functions (this file), also registered by name so that
-// lit tests and `kiln-opt` can run each stage on its own.
+// lit tests and `kiln-opt` can run each stage on its own:
+//
+//   kiln-graph-pipeline      kiln IR -> optimised kiln IR (inference)
+//   kiln-bufferize-pipeline  kiln IR -> linalg on memrefs, out-params
+//   kiln-llvm-pipeline       memrefs -> LLVM dialect, bare-pointer ABI
+//   kiln-compile-pipeline    all three
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,8 +21,23 @@ namespace kiln {
 ///   1. kiln-freeze-params  (weights become constants)
 ///   2. canonicalize        (kiln folders: identities, constant folding)
 ///   3. cse
-/// Registered as `kiln-graph-pipeline`.
 void buildGraphPipeline(mlir::OpPassManager &pm);
+
+/// kiln IR to buffers:
+///   1. convert-kiln-to-linalg, canonicalize, cse
+///   2. one-shot-bufferize of the whole module, identity layouts at function
+///      boundaries (so entry points take plain dense buffers)
+///   3. buffer-results-to-out-params: results become caller-owned outputs
+///   4. buffer-deallocation-pipeline: every temporary is freed
+void buildBufferizePipeline(mlir::OpPassManager &pm);
+
+/// Buffers to the LLVM dialect: linalg to loops, f32 math to polynomials
+/// (the rest to libm), then memref/arith/math/func/cf to LLVM with the
+/// bare-pointer calling convention (one `T*` per buffer).
+void buildLLVMPipeline(mlir::OpPassManager &pm);
+
+/// buildGraphPipeline + buildBufferizePipeline + buildLLVMPipeline.
+void buildCompilePipeline(mlir::OpPassManager &pm);
 
 /// Registers kiln's passes and named pipelines with the global registry.
 void registerKilnPassesAndPipelines();

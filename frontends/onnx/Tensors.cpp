@@ -14,6 +14,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -135,6 +136,17 @@ mlir::FailureOr<std::string> rawBytes(const TP &tensor, llvm::StringRef baseDir,
   return bytes;
 }
 
+/// \returns \p name as a resource key the IR parser reads back: a bare
+/// identifier (ONNX names like "0.weight" or "/conv/W" are not).
+std::string resourceKey(llvm::StringRef name) {
+  std::string key;
+  for (char c : name)
+    key += (llvm::isAlnum(c) || c == '_' || c == '.') ? c : '_';
+  if (key.empty() || !(llvm::isAlpha(key[0]) || key[0] == '_'))
+    key = "t_" + key;
+  return key;
+}
+
 } // namespace
 
 mlir::FailureOr<mlir::ElementsAttr>
@@ -170,8 +182,8 @@ tensorToAttr(const TP &tensor, mlir::RankedTensorType type,
   }
   auto blob = mlir::HeapAsmResourceBlob::allocateAndCopyWithAlign(
       llvm::ArrayRef<char>(bytes->data(), bytes->size()), alignof(uint64_t));
-  return mlir::ElementsAttr(
-      mlir::DenseResourceElementsAttr::get(type, blobName, std::move(blob)));
+  return mlir::ElementsAttr(mlir::DenseResourceElementsAttr::get(
+      type, resourceKey(blobName), std::move(blob)));
 }
 
 mlir::LogicalResult checkTensorData(const TP &tensor, llvm::StringRef baseDir,

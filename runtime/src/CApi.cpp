@@ -11,10 +11,12 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "kiln/model.h"
 #include "kiln/npy.h"
 #include "kiln/status.h"
 #include "kiln/tensor.h"
 
+#include "Model.h"
 #include "Npy.h"
 #include "Tensor.h"
 
@@ -22,6 +24,7 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <vector>
 
 /// The opaque C handle is a thin box around the C++ tensor.
 struct kiln_tensor_s {
@@ -199,4 +202,94 @@ kiln_status_t kiln_npy_write(const char *path, const kiln_tensor_t *tensor,
       status != KILN_STATUS_OK)
     return failWith(status, message, error, error_size);
   return KILN_STATUS_OK;
+}
+
+//===----------------------------------------------------------------------===//
+// model.h
+//===----------------------------------------------------------------------===//
+
+kiln_status_t kiln_model_check_input(const kiln_model_info_t *model,
+                                     int32_t index, const kiln_tensor_t *tensor,
+                                     char *error, size_t error_size) {
+  clearError(error, error_size);
+  if (!model)
+    return failWith(KILN_STATUS_INVALID_ARGUMENT,
+                    "kiln_model_check_input: model is NULL", error, error_size);
+  if (!tensor)
+    return failWith(KILN_STATUS_INVALID_ARGUMENT,
+                    "kiln_model_check_input: tensor is NULL", error,
+                    error_size);
+  std::string message;
+  if (kiln_status_t status = kiln::rt::validateModel(*model, message);
+      status != KILN_STATUS_OK)
+    return failWith(status, message, error, error_size);
+  if (index < 0 || index >= model->num_inputs)
+    return failWith(KILN_STATUS_INVALID_ARGUMENT,
+                    "model '" + std::string(model->name) + "': input index " +
+                        std::to_string(index) + " is out of range [0, " +
+                        std::to_string(model->num_inputs) + ")",
+                    error, error_size);
+  if (kiln_status_t status =
+          kiln::rt::checkInput(*model, index, tensor->tensor, message);
+      status != KILN_STATUS_OK)
+    return failWith(status, message, error, error_size);
+  return KILN_STATUS_OK;
+}
+
+kiln_status_t kiln_model_run(const kiln_model_info_t *model,
+                             const kiln_tensor_t *const *inputs,
+                             kiln_tensor_t **out_outputs, char *error,
+                             size_t error_size) {
+  clearError(error, error_size);
+  if (!model)
+    return failWith(KILN_STATUS_INVALID_ARGUMENT,
+                    "kiln_model_run: model is NULL", error, error_size);
+  std::string message;
+  if (kiln_status_t status = kiln::rt::validateModel(*model, message);
+      status != KILN_STATUS_OK)
+    return failWith(status, message, error, error_size);
+  std::string subject = "model '" + std::string(model->name) + "': ";
+  auto numOutputs = static_cast<size_t>(model->num_outputs);
+  if (numOutputs > 0 && !out_outputs)
+    return failWith(KILN_STATUS_INVALID_ARGUMENT,
+                    subject + "out_outputs is NULL", error, error_size);
+  std::fill(out_outputs, out_outputs + numOutputs, nullptr);
+
+  if (model->num_inputs > 0 && !inputs)
+    return failWith(KILN_STATUS_INVALID_ARGUMENT, subject + "inputs is NULL",
+                    error, error_size);
+  std::vector<const kiln::rt::Tensor *> inputTensors;
+  for (int32_t i = 0; i < model->num_inputs; ++i) {
+    if (!inputs[i])
+      return failWith(KILN_STATUS_INVALID_ARGUMENT,
+                      subject + "input " + std::to_string(i) + " ('" +
+                          model->inputs[i].name + "') is NULL",
+                      error, error_size);
+    inputTensors.push_back(&inputs[i]->tensor);
+  }
+
+  std::vector<kiln::rt::Tensor> outputs;
+  if (kiln_status_t status =
+          kiln::rt::runModel(*model, inputTensors.data(), outputs, message);
+      status != KILN_STATUS_OK)
+    return failWith(status, message, error, error_size);
+  // Box every output before publishing any, so that failure sets none.
+  std::vector<kiln_tensor_t *> handles;
+  for (kiln::rt::Tensor &output : outputs) {
+    auto *handle = new (std::nothrow) kiln_tensor_t{std::move(output)};
+    if (!handle) {
+      for (kiln_tensor_t *created : handles)
+        kiln_tensor_release(created);
+      return failWith(KILN_STATUS_OUT_OF_MEMORY,
+                      subject + "cannot allocate the output tensors", error,
+                      error_size);
+    }
+    handles.push_back(handle);
+  }
+  std::copy(handles.begin(), handles.end(), out_outputs);
+  return KILN_STATUS_OK;
+}
+
+int kiln_main(int argc, char **argv, const kiln_model_info_t *model) {
+  return kiln::rt::runMain(argc, argv, model);
 }

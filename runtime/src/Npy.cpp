@@ -17,6 +17,8 @@
 
 #include "Npy.h"
 
+#include "Format.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cinttypes>
@@ -81,29 +83,6 @@ const Descr *parseDescr(std::string_view text) {
     if (text.substr(1) == descr.code)
       return &descr;
   return nullptr;
-}
-
-std::string formatStringV(const char *fmt, va_list args) {
-  va_list argsCopy;
-  va_copy(argsCopy, args);
-  int length = std::vsnprintf(nullptr, 0, fmt, argsCopy);
-  va_end(argsCopy);
-  std::string result;
-  if (length > 0) {
-    result.resize(static_cast<size_t>(length) + 1);
-    std::vsnprintf(result.data(), result.size(), fmt, args);
-    result.resize(static_cast<size_t>(length));
-  }
-  return result;
-}
-
-__attribute__((format(printf, 1, 2))) std::string formatString(const char *fmt,
-                                                               ...) {
-  va_list args;
-  va_start(args, fmt);
-  std::string result = formatStringV(fmt, args);
-  va_end(args);
-  return result;
 }
 
 /// Sets \p error to "<path>: <message>" and returns \p status, so that every

@@ -7,7 +7,12 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Artifacts.h"
+#include "compiler/Compile.h"
 #include "compiler/Diagnostics.h"
+#include "compiler/Jit.h"
+#include "compiler/Registry.h"
+#include "compiler/Run.h"
 #include "compiler/Inspect.h"
 #include "compiler/Output.h"
 #include "compiler/Pipeline.h"
@@ -19,7 +24,10 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
@@ -35,6 +43,8 @@ constexpr const char *kUsage = R"(kiln - an ahead-of-time compiler for deep-lear
 USAGE: kiln <command> [options]
 
 COMMANDS:
+  compile   Compile an ONNX model to an object, library or executable
+  run       Compile a model in-process (JIT) and run it on .npy inputs
   import    Import an ONNX model and print its kiln IR
   inspect   Report on an ONNX model: inputs, outputs, operators, parameters,
             and everything kiln does not support
@@ -67,6 +77,210 @@ bool parseInputShapes(const std::vector<std::string> &specs,
     }
   }
   return true;
+}
+
+/// Options shared by `compile` and `run`, registered when either runs.
+struct CodegenFlags {
+  cl::opt<std::string> model{cl::Positional, cl::Required,
+                             cl::desc("<model.onnx>"),
+                             cl::cat(commandCategory())};
+  cl::list<std::string> inputShapes{
+      "input-shape",
+      cl::desc("Size of an input with symbolic dims, e.g. x=1x3x224x224 "
+               "(repeat for several inputs)"),
+      cl::value_desc("name=D1xD2x..."), cl::cat(commandCategory())};
+  cl::opt<std::string> name{
+      "name", cl::desc("Prefix of the generated symbols (default: model)"),
+      cl::init("model"), cl::cat(commandCategory())};
+  cl::opt<std::string> targetCpu{
+      "target-cpu",
+      cl::desc("CPU to generate code for, e.g. x86-64-v3 (default: host)"),
+      cl::cat(commandCategory())};
+  cl::opt<std::string> targetFeatures{
+      "target-features",
+      cl::desc("LLVM target features, e.g. +avx2,-avx512f"),
+      cl::cat(commandCategory())};
+  cl::opt<unsigned> optLevel{"O", cl::desc("LLVM optimisation level (0-3)"),
+                             cl::init(3), cl::Prefix,
+                             cl::cat(commandCategory())};
+  cl::opt<bool> printIrAfterAll{"print-ir-after-all",
+                                cl::desc("Print the IR after every pass"),
+                                cl::cat(commandCategory())};
+
+  /// Imports the model; on failure the diagnostics are already printed.
+  mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
+  import(mlir::MLIRContext &context, kiln::CompileOptions &options) {
+    kiln::onnx::LoadOptions load;
+    if (!parseInputShapes(inputShapes, load))
+      return mlir::failure();
+    std::string nameError = kiln::checkModelName(name);
+    if (!nameError.empty()) {
+      llvm::errs() << "kiln: error: --name: " << nameError << "\n";
+      return mlir::failure();
+    }
+    if (optLevel > 3) {
+      llvm::errs() << "kiln: error: -O" << optLevel
+                   << ": the level must be 0 to 3\n";
+      return mlir::failure();
+    }
+    options.name = name;
+    options.source = model;
+    options.targetCpu = targetCpu;
+    options.targetFeatures = targetFeatures;
+    options.optLevel = optLevel;
+    return kiln::onnx::importModelFile(&context, model, load);
+  }
+
+  /// Adds --print-ir-after-all and MLIR's pass-manager flags to \p pm.
+  mlir::LogicalResult configure(mlir::PassManager &pm) {
+    if (mlir::failed(mlir::applyPassManagerCLOptions(pm)))
+      return mlir::failure();
+    if (printIrAfterAll) {
+      pm.getContext()->disableMultithreading();
+      pm.enableIRPrinting(
+          nullptr, [](mlir::Pass *, mlir::Operation *) { return true; },
+          /*printModuleScope=*/true, /*printAfterOnlyOnChange=*/false);
+    }
+    return mlir::success();
+  }
+};
+
+/// The runtime library next to this executable's lib/ directory, or
+/// $KILN_RUNTIME_LIB.
+std::string runtimeLibraryPath(const char *argv0) {
+  if (auto env = llvm::sys::Process::GetEnv("KILN_RUNTIME_LIB"))
+    return *env;
+  std::string exe = llvm::sys::fs::getMainExecutable(
+      argv0, reinterpret_cast<void *>(&runtimeLibraryPath));
+  llvm::SmallString<256> path(llvm::sys::path::parent_path(
+      llvm::sys::path::parent_path(exe)));
+  llvm::sys::path::append(path, "lib", "libkiln_runtime.a");
+  return std::string(path);
+}
+
+int runCompile(std::vector<char *> &args, const char *argv0) {
+  static CodegenFlags flags;
+  static cl::opt<std::string> outDir(
+      "o", cl::desc("Directory to write the artifacts to (default: .)"),
+      cl::value_desc("dir"), cl::init("."), cl::cat(commandCategory()));
+  static cl::opt<kiln::EmitKind> emit(
+      "emit", cl::desc("What to produce"),
+      cl::values(
+          clEnumValN(kiln::EmitKind::Object, "obj", "NAME.o and NAME.h"),
+          clEnumValN(kiln::EmitKind::StaticLib, "lib", "libNAME.a and NAME.h"),
+          clEnumValN(kiln::EmitKind::SharedLib, "shared",
+                     "libNAME.so and NAME.h"),
+          clEnumValN(kiln::EmitKind::Executable, "exe",
+                     "NAME: reads inputs from .npy, writes outputs to .npy"),
+          clEnumValN(kiln::EmitKind::MLIR, "mlir",
+                     "NAME.mlir: the module in the LLVM dialect"),
+          clEnumValN(kiln::EmitKind::LLVMIR, "llvm", "NAME.ll: LLVM IR"),
+          clEnumValN(kiln::EmitKind::Assembly, "asm", "NAME.s: assembly")),
+      cl::init(kiln::EmitKind::Object), cl::cat(commandCategory()));
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerMLIRContextCLOptions();
+  mlir::registerPassManagerCLOptions();
+  parse(args, "kiln compile: an ONNX model to native code\n");
+
+  mlir::DialectRegistry registry;
+  kiln::registerCompilerDialects(registry);
+  kiln::registerCompilerPasses();
+  mlir::MLIRContext context(registry);
+  kiln::DiagnosticPrinter printer(&context);
+  kiln::CompileOptions options;
+  auto module = flags.import(context, options);
+  if (mlir::failed(module))
+    return EXIT_FAILURE;
+  auto signature = kiln::readSignature(**module);
+  if (mlir::failed(signature))
+    return EXIT_FAILURE;
+  kiln::ArtifactOptions artifact;
+  artifact.emit = emit;
+  artifact.outDir = outDir;
+  artifact.runtimeLibrary = runtimeLibraryPath(argv0);
+  std::vector<std::string> written;
+  std::string error;
+  if (mlir::failed(kiln::writeArtifacts(
+          **module, *signature, options, artifact,
+          [&](mlir::PassManager &pm) { return flags.configure(pm); }, written,
+          error))) {
+    if (!error.empty())
+      llvm::errs() << "kiln: error: " << error << "\n";
+    return EXIT_FAILURE;
+  }
+  for (const std::string &file : written)
+    llvm::outs() << "wrote " << file << "\n";
+  return EXIT_SUCCESS;
+}
+
+int runRun(std::vector<char *> &args) {
+  static CodegenFlags flags;
+  static cl::list<std::string> inputs(
+      "i", cl::desc("Input .npy, one per model input, in order"),
+      cl::value_desc("file"), cl::cat(commandCategory()));
+  static cl::list<std::string> outputs(
+      "o", cl::desc("Where to write outputs (.npy), in order"),
+      cl::value_desc("file"), cl::cat(commandCategory()));
+  static cl::list<std::string> expects(
+      "expect", cl::desc("Reference .npy per output, in order; exit 1 on a "
+                         "mismatch"),
+      cl::value_desc("file"), cl::cat(commandCategory()));
+  static cl::opt<double> rtol("rtol", cl::desc("Relative tolerance (1e-4)"),
+                              cl::init(1e-4), cl::cat(commandCategory()));
+  static cl::opt<double> atol("atol", cl::desc("Absolute tolerance (1e-5)"),
+                              cl::init(1e-5), cl::cat(commandCategory()));
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerMLIRContextCLOptions();
+  mlir::registerPassManagerCLOptions();
+  parse(args, "kiln run: compile a model in-process and run it on .npy "
+              "inputs\n\n  With --expect, prints the max abs/rel error per "
+              "output and exits 1 beyond\n  |got - want| <= atol + rtol * "
+              "|want|.\n");
+
+  mlir::DialectRegistry registry;
+  kiln::registerCompilerDialects(registry);
+  kiln::registerCompilerPasses();
+  mlir::MLIRContext context(registry);
+  kiln::DiagnosticPrinter printer(&context);
+  kiln::CompileOptions options;
+  auto module = flags.import(context, options);
+  if (mlir::failed(module))
+    return EXIT_FAILURE;
+  auto signature = kiln::readSignature(**module);
+  if (mlir::failed(signature))
+    return EXIT_FAILURE;
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> target =
+      kiln::createTargetMachine(options, error);
+  if (!target) {
+    llvm::errs() << "kiln: error: " << error << "\n";
+    return EXIT_FAILURE;
+  }
+  if (mlir::failed(kiln::lowerToLLVMDialect(
+          **module, options,
+          [&](mlir::PassManager &pm) { return flags.configure(pm); })))
+    return EXIT_FAILURE;
+  auto llvmContext = std::make_unique<llvm::LLVMContext>();
+  std::unique_ptr<llvm::Module> llvmModule = kiln::translateToLLVMIR(
+      **module, *llvmContext, *signature, options, *target, /*withMain=*/false);
+  if (!llvmModule) {
+    llvm::errs() << "kiln: error: translation to LLVM IR failed\n";
+    return EXIT_FAILURE;
+  }
+  kiln::optimizeLLVMIR(*llvmModule, *target, options.optLevel);
+  auto jit = kiln::JitModel::create(std::move(llvmModule),
+                                    std::move(llvmContext), options.name, error);
+  if (!jit) {
+    llvm::errs() << "kiln: error: JIT: " << error << "\n";
+    return EXIT_FAILURE;
+  }
+  kiln::RunFiles files;
+  files.inputs.assign(inputs.begin(), inputs.end());
+  files.outputs.assign(outputs.begin(), outputs.end());
+  files.expects.assign(expects.begin(), expects.end());
+  files.rtol = rtol;
+  files.atol = atol;
+  return kiln::runAndCheck(*jit->info(), files, llvm::outs(), llvm::errs());
 }
 
 enum class PipelineKind { None, Graph };
@@ -200,6 +414,10 @@ int main(int argc, char **argv) {
   std::vector<char *> args = {program.data()};
   for (int i = 2; i < argc; ++i)
     args.push_back(argv[i]);
+  if (command == "compile")
+    return runCompile(args, argv[0]);
+  if (command == "run")
+    return runRun(args);
   if (command == "import")
     return runImport(args);
   if (command == "inspect")

@@ -34,6 +34,7 @@
 #define KILN_RUNTIME_H
 
 #include "kiln/api.h"    /* IWYU pragma: export */
+#include "kiln/model.h"  /* IWYU pragma: export */
 #include "kiln/npy.h"    /* IWYU pragma: export */
 #include "kiln/status.h" /* IWYU pragma: export */
 #include "kiln/tensor.h" /* IWYU pragma: export */

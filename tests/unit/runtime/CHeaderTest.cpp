@@ -14,6 +14,7 @@
 
 extern "C" int kilnTestRoundTripFromC(const char *path, char *error,
                                       size_t error_size);
+extern "C" int kilnTestModelFromC(char *error, size_t error_size);
 
 namespace {
 
@@ -24,6 +25,11 @@ TEST(CHeaderTest, RuntimeIsUsableFromStrictC99) {
   EXPECT_EQ(kilnTestRoundTripFromC(path.c_str(), error, sizeof(error)), 0)
       << error;
   std::remove(path.c_str());
+}
+
+TEST(CHeaderTest, ModelInfoCanBeDefinedAndRunFromStrictC99) {
+  char error[512] = "";
+  EXPECT_EQ(kilnTestModelFromC(error, sizeof(error)), 0) << error;
 }
 
 } // namespace

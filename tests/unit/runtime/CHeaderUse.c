@@ -15,6 +15,7 @@
 #include <string.h>
 
 int kilnTestRoundTripFromC(const char *path, char *error, size_t error_size);
+int kilnTestModelFromC(char *error, size_t error_size);
 
 /* Returns 0, or the number of the first step that failed. */
 int kilnTestRoundTripFromC(const char *path, char *error, size_t error_size) {
@@ -53,5 +54,48 @@ int kilnTestRoundTripFromC(const char *path, char *error, size_t error_size) {
   }
   kiln_tensor_release(copy);
   kiln_tensor_release(tensor);
+  return failedStep;
+}
+
+/* A compiled model as generated code would define it in C: y = 2 * x. */
+static void doubleRunPacked(void **buffers) {
+  const float *x = buffers[0];
+  float *y = buffers[1];
+  int i;
+  for (i = 0; i < 4; ++i)
+    y[i] = 2.0f * x[i];
+}
+static const int64_t doubleDims[2] = {2, 2};
+static const kiln_io_info_t doubleInputs[1] = {
+    {"x", KILN_DTYPE_F32, 2, doubleDims}};
+static const kiln_io_info_t doubleOutputs[1] = {
+    {"y", KILN_DTYPE_F32, 2, doubleDims}};
+static const kiln_model_info_t doubleInfo = {
+    KILN_MODEL_ABI_VERSION, "double",      NULL,           1, 1,
+    doubleInputs,           doubleOutputs, doubleRunPacked};
+
+/* Returns 0, or the number of the first step that failed. */
+int kilnTestModelFromC(char *error, size_t error_size) {
+  const float values[4] = {1.0f, -2.0f, 0.5f, 8.0f};
+  kiln_tensor_t *x = NULL;
+  const kiln_tensor_t *inputs[1];
+  kiln_tensor_t *outputs[1] = {NULL};
+  int failedStep = 0;
+
+  if (kiln_tensor_create(KILN_DTYPE_F32, 2, doubleDims, &x) != KILN_STATUS_OK)
+    return 1;
+  memcpy(kiln_tensor_data(x), values, sizeof(values));
+  inputs[0] = x;
+  if (kiln_model_check_input(&doubleInfo, 0, x, error, error_size) !=
+      KILN_STATUS_OK)
+    failedStep = 2;
+  else if (kiln_model_run(&doubleInfo, inputs, outputs, error, error_size) !=
+           KILN_STATUS_OK)
+    failedStep = 3;
+  else if (kiln_tensor_element_count(outputs[0]) != 4 ||
+           ((const float *)kiln_tensor_const_data(outputs[0]))[3] != 16.0f)
+    failedStep = 4;
+  kiln_tensor_release(outputs[0]);
+  kiln_tensor_release(x);
   return failedStep;
 }

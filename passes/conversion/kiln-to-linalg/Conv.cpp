@@ -1,0 +1,363 @@
+//===- Conv.cpp - kiln convolution and pooling to linalg ------------------===//
+//
+// Convolution and pooling become explicit padding (tensor.pad) followed by
+// one linalg.generic over the output dims (parallel) and the window dims
+// (reduction), for any number of spatial dims. Groups get a dim of their own
+// so that every loop's extent comes from an operand dim, as linalg requires.
+// Windows that ceil_mode lets run past the end padding read extra padding
+// that never wins (max) or never counts (average).
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/conversion/kiln-to-linalg/Lowering.h"
+
+#include "ir/Shapes.h"
+
+#include <limits>
+
+using namespace mlir;
+
+namespace kiln::lowering {
+namespace {
+
+/// Padding for a window op on input [N, C, D...]: explicit pads, plus what
+/// the last window needs beyond the end pad (ceil_mode).
+void windowPads(RankedTensorType input, ArrayRef<int64_t> outShape,
+                ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
+                SmallVectorImpl<int64_t> &low, SmallVectorImpl<int64_t> &high) {
+  int64_t spatial = input.getRank() - 2;
+  low.assign({0, 0});
+  high.assign({0, 0});
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t in = input.getDimSize(i + 2);
+    int64_t needed = (outShape[i + 2] - 1) * strides[i] +
+                     (kernel[i] - 1) * dilations[i] + 1;
+    int64_t available = in + pads[i] + pads[spatial + i];
+    low.push_back(pads[i]);
+    high.push_back(pads[spatial + i] + std::max<int64_t>(0, needed - available));
+  }
+}
+
+/// Maps of a sliding window over loops (lead..., o..., k...): the input reads
+/// (lead..., o_i * stride_i + k_i * dilation_i).
+AffineMap windowInputMap(MLIRContext *context, int64_t loops,
+                         ArrayRef<AffineExpr> lead, ArrayRef<AffineExpr> outs,
+                         ArrayRef<AffineExpr> taps, ArrayRef<int64_t> strides,
+                         ArrayRef<int64_t> dilations) {
+  SmallVector<AffineExpr> exprs(lead);
+  for (size_t i = 0; i < outs.size(); ++i)
+    exprs.push_back(outs[i] * strides[i] + taps[i] * dilations[i]);
+  return AffineMap::get(loops, 0, exprs, context);
+}
+
+SmallVector<AffineExpr> dims(OpBuilder &b, int64_t first, int64_t count) {
+  SmallVector<AffineExpr> exprs;
+  for (int64_t i = 0; i < count; ++i)
+    exprs.push_back(b.getAffineDimExpr(first + i));
+  return exprs;
+}
+
+/// [M] -> [M, 1, ..., 1] so that it broadcasts along dim 1 of [N, M, O...].
+Value channelVector(OpBuilder &b, Location loc, Value vector, int64_t spatial) {
+  auto type = cast<RankedTensorType>(vector.getType());
+  SmallVector<int64_t> shape = {type.getDimSize(0)};
+  shape.append(spatial, 1);
+  ReassociationIndices all;
+  for (int64_t i = 0; i <= spatial; ++i)
+    all.push_back(i);
+  return b.create<tensor::ExpandShapeOp>(
+      loc, RankedTensorType::get(shape, type.getElementType()), vector,
+      ArrayRef<ReassociationIndices>{all});
+}
+
+struct ConvLowering : OpRewritePattern<ConvOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ConvOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    auto filterType = cast<RankedTensorType>(op.getFilter().getType());
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type element = resultType.getElementType();
+    int64_t spatial = inputType.getRank() - 2;
+    int64_t group = op.getGroup();
+    ArrayRef<int64_t> pads = op.getPads();
+
+    SmallVector<int64_t> low = {0, 0}, high = {0, 0};
+    low.append(pads.begin(), pads.begin() + spatial);
+    high.append(pads.begin() + spatial, pads.end());
+    Value input = padConstant(rewriter, loc, op.getInput(), low, high, 0.0);
+    Value filter = op.getFilter();
+
+    // Split channels into [G, C/G] (input) and [G, M/G] (filter, output).
+    int64_t features = filterType.getDimSize(0);
+    auto splitDim = [&](Value value, int64_t dim, int64_t outer) {
+      auto type = cast<RankedTensorType>(value.getType());
+      SmallVector<int64_t> shape(type.getShape());
+      shape[dim] /= outer;
+      shape.insert(shape.begin() + dim, outer);
+      SmallVector<ReassociationIndices> groups;
+      for (int64_t i = 0; i < type.getRank(); ++i) {
+        if (i < dim)
+          groups.push_back({i});
+        else if (i == dim)
+          groups.push_back({i, i + 1});
+        else
+          groups.push_back({i + 1});
+      }
+      return rewriter.create<tensor::ExpandShapeOp>(
+          loc, RankedTensorType::get(shape, element), value, groups);
+    };
+    Value groupedInput = splitDim(input, 1, group);     // [N, G, CG, D...]
+    Value groupedFilter = splitDim(filter, 0, group);   // [G, MG, CG, K...]
+    SmallVector<int64_t> outShape = {resultType.getDimSize(0), group,
+                                     features / group};
+    outShape.append(resultType.getShape().begin() + 2,
+                    resultType.getShape().end());
+    auto groupedType = RankedTensorType::get(outShape, element);
+
+    // Loops: n, g, mg, o..., cg, k...
+    int64_t loops = 3 + spatial + 1 + spatial;
+    AffineExpr n = rewriter.getAffineDimExpr(0), g = rewriter.getAffineDimExpr(1),
+               mg = rewriter.getAffineDimExpr(2),
+               cg = rewriter.getAffineDimExpr(3 + spatial);
+    SmallVector<AffineExpr> outs = dims(rewriter, 3, spatial);
+    SmallVector<AffineExpr> taps = dims(rewriter, 4 + spatial, spatial);
+    SmallVector<AffineExpr> filterExprs = {g, mg, cg};
+    filterExprs.append(taps);
+    SmallVector<AffineExpr> outExprs = {n, g, mg};
+    outExprs.append(outs);
+    SmallVector<AffineMap> maps = {
+        windowInputMap(context, loops, {n, g, cg}, outs, taps, op.getStrides(),
+                       op.getDilations()),
+        AffineMap::get(loops, 0, filterExprs, context),
+        AffineMap::get(loops, 0, outExprs, context)};
+    SmallVector<utils::IteratorType> iterators(3 + spatial,
+                                               utils::IteratorType::parallel);
+    iterators.append(1 + spatial, utils::IteratorType::reduction);
+
+    Value init = rewriter
+                     .create<linalg::FillOp>(
+                         loc, scalarConstant(rewriter, loc, element, 0.0),
+                         emptyTensor(rewriter, loc, groupedType))
+                     .getResult(0);
+    Value grouped =
+        rewriter
+            .create<linalg::GenericOp>(
+                loc, groupedType, ValueRange{groupedInput, groupedFilter}, init,
+                maps, iterators,
+                [&](OpBuilder &b, Location l, ValueRange args) {
+                  Value product = b.create<arith::MulFOp>(l, args[0], args[1]);
+                  b.create<linalg::YieldOp>(
+                      l, b.create<arith::AddFOp>(l, args[2], product).getResult());
+                })
+            .getResult(0);
+
+    SmallVector<ReassociationIndices> merge = {{0}, {1, 2}};
+    for (int64_t i = 0; i < spatial; ++i)
+      merge.push_back({3 + i});
+    Value result =
+        rewriter.create<tensor::CollapseShapeOp>(loc, resultType, grouped, merge);
+    if (Value bias = op.getBias())
+      result = elementwise(rewriter, loc, resultType,
+                           {result, channelVector(rewriter, loc, bias, spatial)},
+                           [](OpBuilder &b, Location l, ValueRange args) {
+                             return b.create<arith::AddFOp>(l, args[0], args[1])
+                                 .getResult();
+                           });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Shared by max and average pooling: pads, then reduces each window with
+/// \p combine starting from \p init.
+Value poolWindows(PatternRewriter &rewriter, Location loc, Value source,
+                  RankedTensorType resultType, ArrayRef<int64_t> kernel,
+                  ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                  ArrayRef<int64_t> dilations, double padValue, double init,
+                  ScalarFn combine) {
+  MLIRContext *context = rewriter.getContext();
+  auto inputType = cast<RankedTensorType>(source.getType());
+  Type element = resultType.getElementType();
+  int64_t spatial = inputType.getRank() - 2;
+  SmallVector<int64_t> low, high;
+  windowPads(inputType, resultType.getShape(), kernel, strides, pads, dilations,
+             low, high);
+  Value input = padConstant(rewriter, loc, source, low, high, padValue);
+  // The window operand only gives the tap loops their extents.
+  Value window = rewriter.create<tensor::EmptyOp>(loc, kernel, element);
+
+  int64_t loops = 2 + 2 * spatial;
+  AffineExpr n = rewriter.getAffineDimExpr(0), c = rewriter.getAffineDimExpr(1);
+  SmallVector<AffineExpr> outs = dims(rewriter, 2, spatial);
+  SmallVector<AffineExpr> taps = dims(rewriter, 2 + spatial, spatial);
+  SmallVector<AffineExpr> outExprs = {n, c};
+  outExprs.append(outs);
+  SmallVector<AffineMap> maps = {
+      windowInputMap(context, loops, {n, c}, outs, taps, strides, dilations),
+      AffineMap::get(loops, 0, taps, context),
+      AffineMap::get(loops, 0, outExprs, context)};
+  SmallVector<utils::IteratorType> iterators(2 + spatial,
+                                             utils::IteratorType::parallel);
+  iterators.append(spatial, utils::IteratorType::reduction);
+  Value filled = rewriter
+                     .create<linalg::FillOp>(
+                         loc, scalarConstant(rewriter, loc, element, init),
+                         emptyTensor(rewriter, loc, resultType))
+                     .getResult(0);
+  return rewriter
+      .create<linalg::GenericOp>(
+          loc, resultType, ValueRange{input, window}, filled, maps, iterators,
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            b.create<linalg::YieldOp>(l, combine(b, l, {args[0], args[2]}));
+          })
+      .getResult(0);
+}
+
+struct MaxPoolLowering : OpRewritePattern<MaxPoolOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MaxPoolOp op,
+                                PatternRewriter &rewriter) const override {
+    double lowest = -std::numeric_limits<double>::infinity();
+    rewriter.replaceOp(
+        op, poolWindows(rewriter, op.getLoc(), op.getInput(),
+                        cast<RankedTensorType>(op.getType()),
+                        op.getKernelShape(), op.getStrides(), op.getPads(),
+                        op.getDilations(), lowest, lowest,
+                        [](OpBuilder &b, Location l, ValueRange args) {
+                          return b.create<arith::MaximumFOp>(l, args[0], args[1])
+                              .getResult();
+                        }));
+    return success();
+  }
+};
+
+/// 1 / (number of window taps that count) for every output position of one
+/// spatial dim: taps inside the input, plus the explicit pads when
+/// count_include_pad (never the ceil_mode overhang).
+SmallVector<double> reciprocalCounts(int64_t in, int64_t out, int64_t kernel,
+                                     int64_t stride, int64_t padBegin,
+                                     int64_t padEnd, bool includePad) {
+  int64_t first = includePad ? -padBegin : 0;
+  int64_t last = includePad ? in + padEnd : in; // exclusive
+  SmallVector<double> counts;
+  for (int64_t o = 0; o < out; ++o) {
+    int64_t start = o * stride - padBegin;
+    int64_t begin = std::max(start, first);
+    int64_t end = std::min(start + kernel, last);
+    counts.push_back(end > begin ? end - begin : 1);
+  }
+  return counts;
+}
+
+struct AveragePoolLowering : OpRewritePattern<AveragePoolOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AveragePoolOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    int64_t spatial = inputType.getRank() - 2;
+    ArrayRef<int64_t> kernel = op.getKernelShape(), strides = op.getStrides(),
+                      pads = op.getPads();
+    SmallVector<int64_t> ones(spatial, 1);
+    Value sums = poolWindows(
+        rewriter, loc, op.getInput(), resultType, kernel, strides, pads, ones,
+        0.0, 0.0, [](OpBuilder &b, Location l, ValueRange args) {
+          return b.create<arith::AddFOp>(l, args[0], args[1]).getResult();
+        });
+
+    // The divisor table over the output's spatial dims, a product of one
+    // factor per dim; it broadcasts over N and C.
+    ArrayRef<int64_t> outSpatial = resultType.getShape().drop_front(2);
+    SmallVector<SmallVector<double>> perDim;
+    for (int64_t i = 0; i < spatial; ++i)
+      perDim.push_back(reciprocalCounts(
+          inputType.getDimSize(i + 2), outSpatial[i], kernel[i], strides[i],
+          pads[i], pads[spatial + i], op.getCountIncludePad()));
+    int64_t total = shapeProduct(outSpatial);
+    SmallVector<APFloat> table;
+    auto floatType = cast<FloatType>(resultType.getElementType());
+    for (int64_t flat = 0; flat < total; ++flat) {
+      double count = 1.0;
+      int64_t rest = flat;
+      for (int64_t i = spatial - 1; i >= 0; --i) {
+        count *= perDim[i][rest % outSpatial[i]];
+        rest /= outSpatial[i];
+      }
+      APFloat value(1.0 / count);
+      bool lost;
+      value.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                    &lost);
+      table.push_back(value);
+    }
+    auto tableType = RankedTensorType::get(outSpatial, floatType);
+    Value divisors = rewriter.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(tableType, table));
+    rewriter.replaceOp(
+        op, elementwise(rewriter, loc, resultType, {sums, divisors},
+                        [](OpBuilder &b, Location l, ValueRange args) {
+                          return b.create<arith::MulFOp>(l, args[0], args[1])
+                              .getResult();
+                        }));
+    return success();
+  }
+};
+
+struct GlobalAveragePoolLowering : OpRewritePattern<GlobalAveragePoolOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GlobalAveragePoolOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type element = resultType.getElementType();
+    int64_t rank = inputType.getRank();
+    SmallVector<AffineExpr> outExprs = {rewriter.getAffineDimExpr(0),
+                                        rewriter.getAffineDimExpr(1)};
+    outExprs.append(rank - 2, rewriter.getAffineConstantExpr(0));
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
+                                   AffineMap::get(rank, 0, outExprs, context)};
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::reduction);
+    iterators[0] = iterators[1] = utils::IteratorType::parallel;
+    Value zero = rewriter
+                     .create<linalg::FillOp>(
+                         loc, scalarConstant(rewriter, loc, element, 0.0),
+                         emptyTensor(rewriter, loc, resultType))
+                     .getResult(0);
+    Value sums =
+        rewriter
+            .create<linalg::GenericOp>(
+                loc, resultType, op.getInput(), zero, maps, iterators,
+                [](OpBuilder &b, Location l, ValueRange args) {
+                  b.create<linalg::YieldOp>(
+                      l, b.create<arith::AddFOp>(l, args[0], args[1]).getResult());
+                })
+            .getResult(0);
+    double scale = 1.0 / shapeProduct(inputType.getShape().drop_front(2));
+    rewriter.replaceOp(
+        op, elementwise(rewriter, loc, resultType, sums,
+                        [&](OpBuilder &b, Location l, ValueRange args) {
+                          return b.create<arith::MulFOp>(
+                                      l, args[0],
+                                      scalarConstant(b, l, element, scale))
+                              .getResult();
+                        }));
+    return success();
+  }
+};
+
+} // namespace
+
+void populateConvPatterns(RewritePatternSet &patterns) {
+  patterns.add<ConvLowering, MaxPoolLowering, AveragePoolLowering,
+               GlobalAveragePoolLowering>(patterns.getContext());
+}
+
+} // namespace kiln::lowering

@@ -1,0 +1,107 @@
+//===- Lowering.cpp - Shared helpers of the kiln-to-linalg patterns -------===//
+
+#include "passes/conversion/kiln-to-linalg/Lowering.h"
+
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+using namespace mlir;
+
+namespace kiln::lowering {
+
+Value emptyTensor(OpBuilder &b, Location loc, RankedTensorType type) {
+  return b.create<tensor::EmptyOp>(loc, type.getShape(),
+                                   type.getElementType());
+}
+
+Value scalarConstant(OpBuilder &b, Location loc, Type type, double value) {
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return b.create<arith::ConstantOp>(loc, b.getFloatAttr(floatType, value));
+  return b.create<arith::ConstantOp>(
+      loc, b.getIntegerAttr(type, static_cast<int64_t>(value)));
+}
+
+AffineMap broadcastMap(MLIRContext *context, ArrayRef<int64_t> operandShape,
+                       ArrayRef<int64_t> resultShape) {
+  size_t offset = resultShape.size() - operandShape.size();
+  SmallVector<AffineExpr> exprs;
+  for (size_t i = 0; i < operandShape.size(); ++i) {
+    bool broadcast = operandShape[i] == 1 && resultShape[offset + i] != 1;
+    exprs.push_back(broadcast ? getAffineConstantExpr(0, context)
+                              : getAffineDimExpr(offset + i, context));
+  }
+  return AffineMap::get(resultShape.size(), 0, exprs, context);
+}
+
+Value elementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
+                  ValueRange inputs, ScalarFn fn) {
+  SmallVector<AffineMap> maps;
+  for (Value input : inputs)
+    maps.push_back(broadcastMap(
+        b.getContext(), cast<RankedTensorType>(input.getType()).getShape(),
+        resultType.getShape()));
+  maps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
+  SmallVector<utils::IteratorType> iterators(resultType.getRank(),
+                                             utils::IteratorType::parallel);
+  auto generic = b.create<linalg::GenericOp>(
+      loc, resultType, inputs, emptyTensor(b, loc, resultType), maps,
+      iterators, [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        nested.create<linalg::YieldOp>(
+            nestedLoc, fn(nested, nestedLoc, args.drop_back()));
+      });
+  return generic.getResult(0);
+}
+
+Value reduceAxis(OpBuilder &b, Location loc, Value input, int64_t axis,
+                 double init, ScalarFn fn) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(inputType.getShape());
+  shape[axis] = 1;
+  auto resultType = RankedTensorType::get(shape, inputType.getElementType());
+  Value filled =
+      b.create<linalg::FillOp>(
+           loc, scalarConstant(b, loc, inputType.getElementType(), init),
+           emptyTensor(b, loc, resultType))
+          .getResult(0);
+  int64_t rank = inputType.getRank();
+  SmallVector<AffineExpr> outExprs;
+  for (int64_t i = 0; i < rank; ++i)
+    outExprs.push_back(i == axis ? b.getAffineConstantExpr(0)
+                                 : b.getAffineDimExpr(i));
+  SmallVector<AffineMap> maps = {
+      b.getMultiDimIdentityMap(rank),
+      AffineMap::get(rank, 0, outExprs, b.getContext())};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  iterators[axis] = utils::IteratorType::reduction;
+  return b
+      .create<linalg::GenericOp>(
+          loc, resultType, input, filled, maps, iterators,
+          [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+            nested.create<linalg::YieldOp>(nestedLoc,
+                                           fn(nested, nestedLoc, args));
+          })
+      .getResult(0);
+}
+
+Value padConstant(OpBuilder &b, Location loc, Value input,
+                  ArrayRef<int64_t> low, ArrayRef<int64_t> high,
+                  double value) {
+  if (llvm::all_of(low, [](int64_t p) { return p == 0; }) &&
+      llvm::all_of(high, [](int64_t p) { return p == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  for (size_t i = 0; i < shape.size(); ++i)
+    shape[i] += low[i] + high[i];
+  auto resultType = RankedTensorType::get(shape, type.getElementType());
+  SmallVector<OpFoldResult> lowValues, highValues;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    lowValues.push_back(b.getIndexAttr(low[i]));
+    highValues.push_back(b.getIndexAttr(high[i]));
+  }
+  Value padValue = scalarConstant(b, loc, type.getElementType(), value);
+  return b.create<tensor::PadOp>(loc, resultType, input, lowValues,
+                                 highValues, padValue);
+}
+
+} // namespace kiln::lowering
