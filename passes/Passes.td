@@ -78,6 +78,76 @@ def ExpandMemRefCopyPass : Pass<"kiln-expand-memref-copy", ""> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def TileAndVectorizeContractionsPass
+    : Pass<"kiln-tile-and-vectorize-contractions", ""> {
+  let summary = "Cache- and register-tiles matmuls on buffers and turns the "
+                "register tiles into FMAs";
+  let description = [{
+    Runs on buffers, after bufferization and before
+    `convert-linalg-to-loops`. For every statically shaped contraction with
+    one M, one N and one K dimension (`linalg.matmul`, `matmul_transpose_a`,
+    `matmul_transpose_b`, `batch_matmul` and contraction `linalg.generic`s
+    with batch dims):
+
+    1. `matmul_transpose_b` first copies B into a transposed buffer (a
+       `linalg.transpose` into a `memref.alloc`), so that the register tiles
+       read rows of B;
+    2. batch dims are tiled by 1; then N, K and M by the cache tile sizes,
+       then N, M and K by the register tile sizes, one dimension at a time,
+       giving the loop order n, k, m (cache) and n, m, k (registers); a loop
+       whose step does not divide its range is peeled, so every tile has a
+       static shape (the remainder tiles are smaller but still vectorized);
+    3. every tile is vectorized (`linalg::vectorize`) into a
+       `vector.contract`; memref alias ops are folded into the transfers,
+       LICM and CSE run, and the accumulator's transfer_read/transfer_write
+       are hoisted out of the K loop into loop-carried vectors;
+    4. with `lower-contractions` (the default) the contractions become
+       outer products, i.e. broadcasts and `vector.fma`, and the transfers
+       become 1-D loads and stores, ready for `convert-vector-to-llvm`.
+
+    Without explicit sizes the register tile follows the host's widest
+    vector: 8x32x1 (M x N x K) with AVX-512, 6x16x1 with AVX/AVX2, 4x8x1
+    otherwise; the cache tile is 128x128x128 with M rounded down to a
+    multiple of the register tile. Contractions with dynamic shapes, mixed
+    element types or several M/N/K dims are left to
+    `convert-linalg-to-loops`, as are ops on tensors.
+
+    Before:
+    ```mlir
+    linalg.matmul ins(%a, %b : memref<512x512xf32>, memref<512x512xf32>)
+                  outs(%c : memref<512x512xf32>)
+    ```
+    After (the innermost loops):
+    ```mlir
+    scf.for %k = %c0 to %c128 step %c1 iter_args(%acc0 = %c0v, ...) {
+      %b0 = vector.load %b[%kk, %j] : memref<512x512xf32>, vector<16xf32>
+      %a0 = memref.load %a[%i, %kk] : memref<512x512xf32>
+      %s0 = vector.broadcast %a0 : f32 to vector<16xf32>
+      %r0 = vector.fma %s0, %b0, %acc0 : vector<16xf32>
+      ...
+    }
+    ```
+  }];
+  let options = [
+    ListOption<"cacheTileSizes", "cache-tile-sizes", "int64_t",
+               "M,N,K sizes of the cache tiles (default 128,128,128, M "
+               "rounded down to a multiple of the register tile)">,
+    ListOption<"registerTileSizes", "register-tile-sizes", "int64_t",
+               "M,N,K sizes of the register tiles (default from the host: "
+               "8,32,1 with AVX-512, 6,16,1 with AVX2, 4,8,1 otherwise)">,
+    Option<"lowerContractions", "lower-contractions", "bool",
+           /*default=*/"true",
+           "Lower vector.contract to FMAs and transfers to 1-D loads and "
+           "stores (false: stop after hoisting, to inspect the contracts)">
+  ];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 //===----------------------------------------------------------------------===//
 // Conversions
 //===----------------------------------------------------------------------===//

@@ -6,6 +6,9 @@
 #   %fixtures           ONNX fixtures made by tests/fixtures/make_fixtures.py,
 #                       regenerated (deterministically) once per lit run
 #   %python             the Python that has onnx/numpy/torch
+#   %compare_npy        tests/e2e/compare_npy.py GOT WANT [--rtol R --atol A]
+#   %check_symbols      tests/e2e/check_symbols.py OBJECT: only libc/libm undefined
+#   %runtime_include, %runtime_lib, %kiln_src   for building C examples
 import os
 import subprocess
 
@@ -33,4 +36,13 @@ subprocess.check_call([config.python,
                        fixtures], stdout=subprocess.DEVNULL)
 
 config.substitutions.append(("%fixtures", fixtures))
+config.substitutions.append(("%kiln_src", config.kiln_src_root))
+config.substitutions.append(("%runtime_include",
+                             os.path.join(config.kiln_src_root, "runtime", "include")))
+config.substitutions.append(("%runtime_lib",
+                             os.path.join(config.kiln_obj_root, "lib", "libkiln_runtime.a")))
+config.substitutions.append(("%compare_npy",
+                             config.python + " " + os.path.join(config.test_source_root, "e2e", "compare_npy.py")))
+config.substitutions.append(("%check_symbols",
+                             config.python + " " + os.path.join(config.test_source_root, "e2e", "check_symbols.py")))
 config.substitutions.append(("%python", config.python))

@@ -1,0 +1,32 @@
+"""run_shared.py LIB.so NAME WANT.npy INPUT.npy... [--rtol R --atol A]
+
+Calls NAME_run of a shared library built by `kiln compile --emit=shared`
+through ctypes, with float32 buffers shaped like the references, and
+compares the single output with WANT.npy (as compare_npy.py does).
+"""
+import argparse
+import ctypes
+import sys
+
+import numpy as np
+
+parser = argparse.ArgumentParser()
+parser.add_argument("lib")
+parser.add_argument("name")
+parser.add_argument("want")
+parser.add_argument("inputs", nargs="+")
+parser.add_argument("--rtol", type=float, default=1e-4)
+parser.add_argument("--atol", type=float, default=1e-5)
+args = parser.parse_args()
+
+lib = ctypes.CDLL(args.lib)
+run = getattr(lib, args.name + "_run")
+want = np.load(args.want)
+inputs = [np.ascontiguousarray(np.load(p)) for p in args.inputs]
+got = np.zeros_like(want)
+run.argtypes = [ctypes.c_void_p] * (len(inputs) + 1)
+run(*[a.ctypes.data for a in inputs], got.ctypes.data)
+diff = np.abs(got.astype(np.float64) - want)
+ok = np.all(diff <= args.atol + args.rtol * np.abs(want))
+print(f"{'ok' if ok else 'MISMATCH'}: {args.name}_run max abs error {diff.max():.3g}")
+sys.exit(0 if ok else 1)
