@@ -3,6 +3,7 @@
 #include "compiler/Artifacts.h"
 
 #include "compiler/Output.h"
+#include "compiler/Weights.h"
 
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Object/ArchiveWriter.h"
@@ -103,6 +104,18 @@ writeArtifacts(mlir::ModuleOp module, const ModelSignature &signature,
     return mlir::success();
   };
 
+  WeightsFile weights;
+  if (compile.externalWeights) {
+    if (mlir::failed(
+            externalizeWeights(module, kMinExternalWeightBytes, weights)))
+      return mlir::failure();
+    if (mlir::failed(write(name + ".weights", [&](llvm::raw_ostream &os) {
+          os << serializeWeightsFile(weights);
+          return mlir::success();
+        })))
+      return mlir::failure();
+  }
+
   if (artifact.emit == EmitKind::MLIR)
     return write(name + ".mlir", [&](llvm::raw_ostream &os) {
       module.print(os);
@@ -111,8 +124,9 @@ writeArtifacts(mlir::ModuleOp module, const ModelSignature &signature,
 
   llvm::LLVMContext context;
   bool exe = artifact.emit == EmitKind::Executable;
-  std::unique_ptr<llvm::Module> llvmModule =
-      translateToLLVMIR(module, context, signature, compile, *target, exe);
+  std::unique_ptr<llvm::Module> llvmModule = translateToLLVMIR(
+      module, context, signature, compile, *target, exe,
+      compile.externalWeights ? &weights : nullptr);
   if (!llvmModule) {
     error = "translation to LLVM IR failed";
     return mlir::failure();

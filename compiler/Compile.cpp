@@ -3,6 +3,7 @@
 #include "compiler/Compile.h"
 
 #include "compiler/Pipeline.h"
+#include "compiler/Weights.h"
 #include "ir/Shapes.h"
 
 #include "kiln/model.h"
@@ -200,7 +201,7 @@ std::unique_ptr<llvm::Module>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
                   const ModelSignature &signature,
                   const CompileOptions &options, llvm::TargetMachine &target,
-                  bool withMain) {
+                  bool withMain, const WeightsFile *weights) {
   std::unique_ptr<llvm::Module> llvmModule =
       mlir::translateModuleToLLVMIR(module, context, options.name);
   if (!llvmModule)
@@ -241,8 +242,35 @@ translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
   // const kiln_model_info_t NAME_info
   auto *ioType = llvm::StructType::create(context, {ptr, i32, i32, ptr},
                                           "kiln_io_info_t");
+  auto *i64 = llvm::Type::getInt64Ty(context);
   auto *infoType = llvm::StructType::create(
-      context, {i32, ptr, ptr, i32, i32, ptr, ptr, ptr}, "kiln_model_info_t");
+      context, {i32, ptr, ptr, i32, i32, ptr, ptr, ptr, i32, ptr, i64, i64},
+      "kiln_model_info_t");
+  // kiln_weight_info_t[]: where each external weight's slot is.
+  llvm::Constant *weightTable = llvm::ConstantPointerNull::get(ptr);
+  size_t numWeights = weights ? weights->weights.size() : 0;
+  if (numWeights) {
+    auto *weightType = llvm::StructType::create(context, {ptr, ptr, i64, i64},
+                                                "kiln_weight_info_t");
+    std::vector<llvm::Constant *> entries;
+    for (auto [i, weight] : llvm::enumerate(weights->weights)) {
+      llvm::GlobalVariable *slot =
+          llvmModule->getGlobalVariable(weight.slot, /*AllowInternal=*/true);
+      if (!slot)
+        return nullptr;
+      entries.push_back(llvm::ConstantStruct::get(
+          weightType,
+          {cString(*llvmModule, weight.name,
+                   ".kiln.weight" + llvm::Twine(i) + ".name"),
+           slot, llvm::ConstantInt::get(i64, weight.offset),
+           llvm::ConstantInt::get(i64, weight.bytes)}));
+    }
+    weightTable = privateConstant(
+        *llvmModule,
+        llvm::ConstantArray::get(llvm::ArrayType::get(weightType, numWeights),
+                                 entries),
+        ".kiln.weights");
+  }
   llvm::Constant *info = llvm::ConstantStruct::get(
       infoType,
       {llvm::ConstantInt::get(i32, KILN_MODEL_ABI_VERSION),
@@ -252,7 +280,9 @@ translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
        llvm::ConstantInt::get(i32, signature.outputs.size()),
        ioInfos(*llvmModule, ioType, signature.inputs, ".kiln.input"),
        ioInfos(*llvmModule, ioType, signature.outputs, ".kiln.output"),
-       packed});
+       packed, llvm::ConstantInt::get(i32, numWeights), weightTable,
+       llvm::ConstantInt::get(i64, weights ? weights->checksum : 0),
+       llvm::ConstantInt::get(i64, weights ? weights->data.size() : 0)});
   auto *infoGlobal = new llvm::GlobalVariable(
       *llvmModule, infoType, /*isConstant=*/true,
       llvm::GlobalValue::ExternalLinkage, info, name + "_info");
@@ -398,13 +428,22 @@ std::string generateHeader(const ModelSignature &signature,
       "void {}_run({});\n\n"
       "/* The same, with buffers[i]: the inputs, then the outputs. */\n"
       "void {}_run_packed(void **buffers);\n\n"
+      "{}"
       "/* Shapes, element types and names for the kiln runtime\n"
       " * (kiln/model.h: kiln_model_run, kiln_main). */\n"
       "struct kiln_model_info_t;\n"
       "extern const struct kiln_model_info_t {}_info;\n\n"
       "#ifdef __cplusplus\n}} /* extern \"C\" */\n#endif\n\n"
       "#endif /* KILN_MODEL_{}_H */\n",
-      n, params.empty() ? "void" : llvm::join(params, ", "), n, n, upper);
+      n, params.empty() ? "void" : llvm::join(params, ", "), n,
+      options.externalWeights
+          ? fmt::format("/* The weights live in this file, not in the code: "
+                        "map it with\n * kiln_weights_map(&{0}_info, path, "
+                        "...) (kiln/model.h) before\n * {0}_run. */\n"
+                        "#define {1}_WEIGHTS_FILE \"{0}.weights\"\n\n",
+                        n, upper)
+          : std::string(),
+      n, upper);
   return out;
 }
 

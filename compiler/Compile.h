@@ -49,7 +49,11 @@ struct CompileOptions {
   std::string targetFeatures;
   /// LLVM optimisation level, 0 to 3.
   unsigned optLevel = 3;
+  /// Keep large constants in NAME.weights instead of the object (Weights.h).
+  bool externalWeights = false;
 };
+
+struct WeightsFile;
 
 /// \returns "" if \p name can prefix C symbols, else why not.
 std::string checkModelName(llvm::StringRef name);
@@ -74,11 +78,13 @@ createTargetMachine(const CompileOptions &options, std::string &error);
 /// the runtime ABI: NAME_run_packed, NAME_info and, with \p withMain, a
 /// `main` that calls kiln_main. Every other definition gets internal linkage,
 /// so several compiled models link into one program.
+/// \p weights describes the constants moved out by externalizeWeights(), or
+/// is null when every weight is embedded.
 std::unique_ptr<llvm::Module>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
                   const ModelSignature &signature,
                   const CompileOptions &options, llvm::TargetMachine &target,
-                  bool withMain);
+                  bool withMain, const WeightsFile *weights = nullptr);
 
 /// Runs LLVM's default optimisation pipeline at \p options.optLevel.
 void optimizeLLVMIR(llvm::Module &module, llvm::TargetMachine &target,
@@ -95,6 +101,9 @@ mlir::LogicalResult emitMachineCode(llvm::Module &module,
 /// constants.
 std::string generateHeader(const ModelSignature &signature,
                            const CompileOptions &options);
+
+/// Everything of generateHeader() is the same with external weights, plus
+/// NAME_WEIGHTS_FILE; \p externalWeights says whether to add it.
 
 /// \returns the kiln_dtype_t value of \p element, or 0 if it has none.
 int32_t runtimeDtype(mlir::Type element);

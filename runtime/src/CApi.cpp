@@ -19,6 +19,7 @@
 #include "Model.h"
 #include "Npy.h"
 #include "Tensor.h"
+#include "Weights.h"
 
 #include <algorithm>
 #include <cstring>
@@ -29,6 +30,11 @@
 /// The opaque C handle is a thin box around the C++ tensor.
 struct kiln_tensor_s {
   kiln::rt::Tensor tensor;
+};
+
+/// Likewise around the mapping, which unmaps and clears slots on delete.
+struct kiln_weights_s {
+  kiln::rt::WeightsMapping mapping;
 };
 
 namespace {
@@ -289,6 +295,45 @@ kiln_status_t kiln_model_run(const kiln_model_info_t *model,
   std::copy(handles.begin(), handles.end(), out_outputs);
   return KILN_STATUS_OK;
 }
+
+kiln_status_t kiln_weights_map(const kiln_model_info_t *model, const char *path,
+                               kiln_weights_t **out_weights, char *error,
+                               size_t error_size) {
+  clearError(error, error_size);
+  if (out_weights)
+    *out_weights = nullptr;
+  if (!model)
+    return failWith(KILN_STATUS_INVALID_ARGUMENT,
+                    "kiln_weights_map: model is NULL", error, error_size);
+  if (!path)
+    return failWith(KILN_STATUS_INVALID_ARGUMENT,
+                    "kiln_weights_map: path is NULL", error, error_size);
+  if (!out_weights)
+    return failWith(KILN_STATUS_INVALID_ARGUMENT,
+                    std::string(path) + ": out_weights is NULL", error,
+                    error_size);
+  std::string message;
+  if (kiln_status_t status = kiln::rt::validateModel(*model, message);
+      status != KILN_STATUS_OK)
+    return failWith(status, message, error, error_size);
+
+  // Allocated first: once the slots are set, nothing may fail.
+  auto *handle = new (std::nothrow) kiln_weights_t();
+  if (!handle)
+    return failWith(KILN_STATUS_OUT_OF_MEMORY,
+                    std::string(path) + ": cannot allocate the mapping", error,
+                    error_size);
+  if (kiln_status_t status =
+          kiln::rt::WeightsMapping::map(*model, path, handle->mapping, message);
+      status != KILN_STATUS_OK) {
+    delete handle;
+    return failWith(status, message, error, error_size);
+  }
+  *out_weights = handle;
+  return KILN_STATUS_OK;
+}
+
+void kiln_weights_release(kiln_weights_t *weights) { delete weights; }
 
 int kiln_main(int argc, char **argv, const kiln_model_info_t *model) {
   return kiln::rt::runMain(argc, argv, model);

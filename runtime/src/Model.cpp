@@ -9,7 +9,7 @@
 // that entry point happens here: the info struct is validated (it may come
 // from an older compiler), inputs are checked against it, outputs are
 // allocated to its shapes, and compiled executables get their command line
-// (kiln_main).
+// (kiln_main), which also maps the weights file of a model that has one.
 //
 // Output of kiln_main is deterministic, because lit tests match it: fixed
 // printf formats, NaN printed without its sign, and no addresses or timing.
@@ -20,13 +20,18 @@
 
 #include "Format.h"
 #include "Npy.h"
+#include "Weights.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <cinttypes>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <optional>
 #include <utility>
+
+#include <unistd.h>
 
 namespace kiln::rt {
 
@@ -108,6 +113,35 @@ kiln_status_t validateIo(const kiln_model_info_t &model, const char *kind,
   if (!computeElementCount(rank, io.dims, elementSize)) {
     error = subject + " has invalid shape " + formatDims(io.dims, rank) +
             " (negative or too large)";
+    return KILN_STATUS_INVALID_ARGUMENT;
+  }
+  return KILN_STATUS_OK;
+}
+
+kiln_status_t validateWeight(const kiln_model_info_t &model, int32_t index,
+                             const kiln_weight_info_t &weight,
+                             std::string &error) {
+  // The name is only for messages; a weight can be reported without it.
+  std::string subject = formatString("model '%s': weight %d", model.name,
+                                     static_cast<int>(index));
+  if (weight.name)
+    subject += formatString(" ('%s')", weight.name);
+  if (!weight.slot) {
+    error = subject + " has a NULL slot";
+    return KILN_STATUS_INVALID_ARGUMENT;
+  }
+  if (weight.offset % weightAlignment != 0) {
+    error = subject + formatString(" has offset %" PRIu64
+                                   ", not a multiple of %" PRIu64,
+                                   weight.offset, weightAlignment);
+    return KILN_STATUS_INVALID_ARGUMENT;
+  }
+  if (weight.bytes > model.weights_bytes ||
+      weight.offset > model.weights_bytes - weight.bytes) {
+    error = subject +
+            formatString(" of %" PRIu64 " bytes at offset %" PRIu64
+                         " does not fit in the %" PRIu64 "-byte data region",
+                         weight.bytes, weight.offset, model.weights_bytes);
     return KILN_STATUS_INVALID_ARGUMENT;
   }
   return KILN_STATUS_OK;
@@ -283,6 +317,26 @@ std::string getProgramName(int argc, char **argv) {
   return slash && slash[1] ? slash + 1 : argv[0];
 }
 
+/// The weights file kiln_main maps without --weights: the running
+/// executable's path (symbolic links resolved) plus ".weights", or argv[0]
+/// plus ".weights" where /proc is missing; "" if neither is known.
+std::string getDefaultWeightsPath(int argc, char **argv) {
+  std::string exe(256, '\0');
+  while (true) {
+    ssize_t length = ::readlink("/proc/self/exe", exe.data(), exe.size());
+    if (length <= 0)
+      break;
+    if (static_cast<size_t>(length) < exe.size()) {
+      exe.resize(static_cast<size_t>(length));
+      return exe + ".weights";
+    }
+    exe.resize(exe.size() * 2); // Possibly truncated: retry larger.
+  }
+  if (argc < 1 || !argv || !argv[0] || !argv[0][0])
+    return "";
+  return std::string(argv[0]) + ".weights";
+}
+
 /// Prints \p message as one line to stderr; \returns the exit status 1.
 int printError(const std::string &message) {
   std::fprintf(stderr, "%s\n", message.c_str());
@@ -299,8 +353,10 @@ int finishStdout(const kiln_model_info_t &model) {
   return 0;
 }
 
-void printUsage(const kiln_model_info_t &model) {
-  std::printf("usage: %s [-o OUT.npy]... IN.npy...\n\n", model.name);
+void printUsage(const kiln_model_info_t &model, int argc, char **argv) {
+  bool hasWeights = model.num_weights > 0;
+  std::printf("usage: %s [-o OUT.npy]... %sIN.npy...\n\n", model.name,
+              hasWeights ? "[--weights FILE] " : "");
   if (model.source)
     std::printf("Runs model '%s' (compiled from %s) on .npy inputs and writes "
                 "its outputs as .npy files.\n\n",
@@ -322,10 +378,35 @@ void printUsage(const kiln_model_info_t &model) {
     std::printf("  %s: %s -> %s\n", model.outputs[i].name,
                 formatIoType(model.outputs[i]).c_str(),
                 getDefaultOutputPath(model.outputs[i].name).c_str());
-  std::printf("\noptions:\n"
-              "  -o OUT.npy   write the next output to OUT.npy\n"
-              "  -h, --help   print this help and exit\n"
-              "  --           treat every later argument as an input\n");
+  if (hasWeights) {
+    // The file name only: the directory would make the text depend on where
+    // the executable was built.
+    std::string path = getDefaultWeightsPath(argc, argv);
+    if (path.empty())
+      std::printf("weights: --weights FILE (the executable's path is "
+                  "unknown)\n");
+    else
+      std::printf("weights: %s next to the executable, or --weights FILE\n",
+                  path.substr(path.rfind('/') + 1).c_str());
+  }
+
+  struct Option {
+    const char *flags;
+    const char *help;
+  };
+  std::vector<Option> options = {
+      {"-o OUT.npy", "write the next output to OUT.npy"}};
+  if (hasWeights)
+    options.push_back({"--weights FILE", "map the weights from FILE"});
+  options.push_back({"-h, --help", "print this help and exit"});
+  options.push_back({"--", "treat every later argument as an input"});
+  size_t width = 0;
+  for (const Option &option : options)
+    width = std::max(width, std::strlen(option.flags));
+  std::printf("\noptions:\n");
+  for (const Option &option : options)
+    std::printf("  %-*s   %s\n", static_cast<int>(width), option.flags,
+                option.help);
 }
 
 } // namespace
@@ -377,6 +458,15 @@ kiln_status_t validateModel(const kiln_model_info_t &model,
             validateIo(model, "output", i, model.outputs[i], error);
         status != KILN_STATUS_OK)
       return status;
+  if (model.num_weights < 0)
+    return fail("num_weights is negative");
+  if (model.num_weights > 0 && !model.weights)
+    return fail("weights is NULL");
+  for (int32_t i = 0; i < model.num_weights; ++i)
+    if (kiln_status_t status =
+            validateWeight(model, i, model.weights[i], error);
+        status != KILN_STATUS_OK)
+      return status;
   return KILN_STATUS_OK;
 }
 
@@ -399,6 +489,14 @@ kiln_status_t checkInput(const kiln_model_info_t &model, int32_t index,
 kiln_status_t runModel(const kiln_model_info_t &model,
                        const Tensor *const *inputs,
                        std::vector<Tensor> &outputs, std::string &error) {
+  // Generated code would dereference the NULL slot.
+  for (int32_t i = 0; i < model.num_weights; ++i)
+    if (!*model.weights[i].slot) {
+      error = formatString("model '%s' keeps its weights in a file: map it "
+                           "with kiln_weights_map() first",
+                           model.name);
+      return KILN_STATUS_FAILED_PRECONDITION;
+    }
   for (int32_t i = 0; i < model.num_inputs; ++i)
     if (kiln_status_t status = checkInput(model, i, *inputs[i], error);
         status != KILN_STATUS_OK)
@@ -453,6 +551,7 @@ int runMain(int argc, char **argv, const kiln_model_info_t *model) {
 
   // Options may come anywhere before "--", as with getopt's permutation.
   std::vector<const char *> inputPaths;
+  const char *weightsPath = nullptr;
   size_t numOutputOptions = 0;
   bool optionsEnded = false;
   for (int i = 1; i < argc; ++i) {
@@ -465,7 +564,7 @@ int runMain(int argc, char **argv, const kiln_model_info_t *model) {
       optionsEnded = true;
     } else if (std::strcmp(arg, "-h") == 0 || std::strcmp(arg, "--help") == 0) {
       std::clearerr(stdout);
-      printUsage(*model);
+      printUsage(*model, argc, argv);
       return finishStdout(*model);
     } else if (std::strncmp(arg, "-o", 2) == 0) {
       const char *path = arg + 2; // "-oOUT.npy" as with getopt.
@@ -477,6 +576,23 @@ int runMain(int argc, char **argv, const kiln_model_info_t *model) {
       if (numOutputOptions < numOutputs)
         outputPaths[numOutputOptions] = path;
       ++numOutputOptions;
+    } else if (std::strncmp(arg, "--weights", 9) == 0 &&
+               (arg[9] == '\0' || arg[9] == '=')) {
+      if (model->num_weights == 0)
+        return printError(formatString("%s: option '--weights' given, but "
+                                       "the model keeps no weights in a file",
+                                       name));
+      if (arg[9] == '=') { // "--weights=FILE" as with getopt_long.
+        weightsPath = arg + 10;
+      } else {
+        if (i + 1 == argc || !argv[i + 1])
+          return printError(
+              formatString("%s: option '--weights' needs a path", name));
+        weightsPath = argv[++i];
+      }
+      if (*weightsPath == '\0')
+        return printError(
+            formatString("%s: option '--weights' needs a path", name));
     } else {
       return printError(
           formatString("%s: unknown option '%s' (see --help)", name, arg));
@@ -510,6 +626,28 @@ int runMain(int argc, char **argv, const kiln_model_info_t *model) {
         KILN_STATUS_OK)
       return printError(std::string(inputPaths[i]) + ": " + error);
     inputPointers.push_back(&inputs[i]);
+  }
+
+  // Mapped once the inputs are known to be good: hashing a large file is
+  // the slowest check. Unmapped (and the slots cleared) on return.
+  WeightsMapping weights;
+  if (model->num_weights > 0) {
+    std::string path =
+        weightsPath ? weightsPath : getDefaultWeightsPath(argc, argv);
+    if (path.empty())
+      return printError(formatString(
+          "%s: cannot locate the executable to find its weights file; pass "
+          "--weights FILE",
+          name));
+    if (kiln_status_t status =
+            WeightsMapping::map(*model, path.c_str(), weights, error);
+        status != KILN_STATUS_OK) {
+      // Only the default path can surprise: the user never named it.
+      if (!weightsPath && status == KILN_STATUS_IO_ERROR)
+        error += " (the model keeps its weights in this file; pass --weights "
+                 "FILE)";
+      return printError(error);
+    }
   }
 
   std::vector<Tensor> outputs;

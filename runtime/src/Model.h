@@ -27,8 +27,10 @@ namespace kiln::rt {
 
 /// Checks that \p model is a struct this runtime can use: the current ABI
 /// version (KILN_STATUS_INCOMPATIBLE otherwise), then non-null names and
-/// pointers, valid dtypes, ranks and dims (KILN_STATUS_INVALID_ARGUMENT).
-/// Every other function here requires a model that passed this check.
+/// pointers, valid dtypes, ranks and dims, and weights with a slot, an
+/// aligned offset and a place in the data region
+/// (KILN_STATUS_INVALID_ARGUMENT). Every other function here, and
+/// WeightsMapping::map, requires a model that passed this check.
 kiln_status_t validateModel(const kiln_model_info_t &model, std::string &error);
 
 /// "f32 [1, 1, 28, 28]": the dtype and shape of \p io.
@@ -40,9 +42,10 @@ std::string formatIoType(const kiln_io_info_t &io);
 kiln_status_t checkInput(const kiln_model_info_t &model, int32_t index,
                          const Tensor &tensor, std::string &error);
 
-/// Checks \p inputs (num_inputs non-null tensors), allocates the outputs,
-/// runs \p model and moves the outputs into \p outputs, which is left
-/// unchanged on failure.
+/// Checks that the weights of \p model are mapped
+/// (KILN_STATUS_FAILED_PRECONDITION otherwise) and \p inputs (num_inputs
+/// non-null tensors), allocates the outputs, runs \p model and moves the
+/// outputs into \p outputs, which is left unchanged on failure.
 kiln_status_t runModel(const kiln_model_info_t &model,
                        const Tensor *const *inputs,
                        std::vector<Tensor> &outputs, std::string &error);

@@ -163,6 +163,12 @@ int runCompile(std::vector<char *> &args, const char *argv0) {
   static cl::opt<std::string> outDir(
       "o", cl::desc("Directory to write the artifacts to (default: .)"),
       cl::value_desc("dir"), cl::init("."), cl::cat(commandCategory()));
+  static cl::opt<std::string> weightsMode(
+      "weights",
+      cl::desc("Where weights live: 'embedded' in the code (default) or "
+               "'external' in NAME.weights, mapped at run time"),
+      cl::value_desc("embedded|external"), cl::init("embedded"),
+      cl::cat(commandCategory()));
   static cl::opt<kiln::EmitKind> emit(
       "emit", cl::desc("What to produce"),
       cl::values(
@@ -194,6 +200,12 @@ int runCompile(std::vector<char *> &args, const char *argv0) {
   auto signature = kiln::readSignature(**module);
   if (mlir::failed(signature))
     return EXIT_FAILURE;
+  if (weightsMode != "embedded" && weightsMode != "external") {
+    llvm::errs() << "kiln: error: --weights=" << weightsMode
+                 << ": expected 'embedded' or 'external'\n";
+    return EXIT_FAILURE;
+  }
+  options.externalWeights = weightsMode == "external";
   kiln::ArtifactOptions artifact;
   artifact.emit = emit;
   artifact.outDir = outDir;

@@ -37,7 +37,7 @@ KILN_EXTERN_C_BEGIN
 /// Bumped whenever the layout of the structs below changes; generated code
 /// stores the version it was compiled against in kiln_model_info_t, whose
 /// first member it must therefore stay in every version.
-#define KILN_MODEL_ABI_VERSION 1
+#define KILN_MODEL_ABI_VERSION 2
 
 /// One input or output of a compiled model.
 typedef struct kiln_io_info_t {
@@ -48,6 +48,15 @@ typedef struct kiln_io_info_t {
   const int64_t *dims; ///< `rank` static dims, each >= 0; may be NULL when
                        ///< `rank` is 0.
 } kiln_io_info_t;
+
+/// One weight tensor kept in the model's weights file. Generated code reads
+/// it through `*slot`, which is NULL until the file is mapped.
+typedef struct kiln_weight_info_t {
+  const char *name; ///< Diagnostic name (the global it replaces).
+  void **slot;      ///< Where generated code looks for the data.
+  uint64_t offset;  ///< Byte offset in the file's data region; 64-aligned.
+  uint64_t bytes;   ///< Size in bytes.
+} kiln_weight_info_t;
 
 /// Everything the runtime needs to call a compiled model. Emitted by the
 /// compiler as a constant; never allocated or freed. Every function below
@@ -65,6 +74,15 @@ typedef struct kiln_model_info_t {
   /// Runs the model: buffers[0..num_inputs) are the inputs, the next
   /// num_outputs the outputs. Never NULL.
   void (*run_packed)(void **buffers);
+  /// Weights kept outside the code (`kiln compile --weights=external`):
+  /// num_weights entries, 0 when every weight is embedded in the object.
+  int32_t num_weights;
+  const kiln_weight_info_t *weights;
+  /// FNV-1a 64 of the weights file's data region, so a file written by
+  /// another compile is rejected. 0 when num_weights is 0.
+  uint64_t weights_checksum;
+  /// Total size of the data region of the weights file.
+  uint64_t weights_bytes;
 } kiln_model_info_t;
 
 /// Checks that \p tensor can be input \p index of \p model: same dtype, rank
@@ -96,15 +114,63 @@ KILN_API kiln_status_t kiln_model_check_input(const kiln_model_info_t *model,
 /// \returns KILN_STATUS_OK; KILN_STATUS_INVALID_ARGUMENT for a NULL \p model,
 /// a NULL array or input tensor where one is needed, or a malformed
 /// \p model; KILN_STATUS_INCOMPATIBLE if the model was built for another ABI
-/// version; the check's status on a bad input; KILN_STATUS_OUT_OF_MEMORY.
+/// version; KILN_STATUS_FAILED_PRECONDITION if the model keeps its weights in
+/// a file that is not mapped (a weight slot is NULL); the check's status on a
+/// bad input; KILN_STATUS_OUT_OF_MEMORY.
 KILN_API kiln_status_t kiln_model_run(const kiln_model_info_t *model,
                                       const kiln_tensor_t *const *inputs,
                                       kiln_tensor_t **out_outputs, char *error,
                                       size_t error_size);
 
+/// The file format of `NAME.weights` (all little-endian):
+///   bytes 0..8    magic "KILNWTS\0"
+///   bytes 8..12   format version, 1
+///   bytes 12..16  number of weights
+///   bytes 16..24  FNV-1a 64 of the data region
+///   bytes 24..32  size of the data region in bytes
+///   bytes 32..64  zero
+///   bytes 64..    the data region; weight i at 64 + weights[i].offset
+#define KILN_WEIGHTS_MAGIC "KILNWTS"
+#define KILN_WEIGHTS_FORMAT_VERSION 1
+#define KILN_WEIGHTS_HEADER_BYTES 64
+
+/// A mapping of a weights file; it keeps the model's weight slots pointing
+/// into the file until released.
+typedef struct kiln_weights_s kiln_weights_t;
+
+/// Maps the weights file at \p path (read-only, shared) for \p model and
+/// points every weight slot of the model into it. Validates the magic,
+/// version, count, size and checksum against \p model first. \p model and
+/// \p path are borrowed for the call. On success the caller owns
+/// \p *out_weights and passes it to kiln_weights_release(); the model can
+/// run while it is alive. Mapping again replaces the slots (the last mapping
+/// wins). The slots are plain pointers: mapping and releasing must not
+/// overlap a run of the model. Messages start with \p path, e.g.
+/// "m.weights: truncated: expected 4096 data bytes, found 100".
+/// \returns KILN_STATUS_OK; KILN_STATUS_IO_ERROR (cannot open or map),
+/// KILN_STATUS_DATA_LOSS (truncated or corrupt: bad magic, checksum),
+/// KILN_STATUS_INCOMPATIBLE (another format version, or a file written for
+/// another compile of the model: count, size or checksum differ),
+/// KILN_STATUS_INVALID_ARGUMENT (a NULL argument, a malformed \p model or
+/// one without weights; another ABI version is KILN_STATUS_INCOMPATIBLE).
+KILN_API kiln_status_t kiln_weights_map(const kiln_model_info_t *model,
+                                        const char *path,
+                                        kiln_weights_t **out_weights,
+                                        char *error, size_t error_size);
+
+/// Unmaps \p weights and clears the slots it set (if no later mapping has
+/// replaced them). NULL is a no-op.
+KILN_API void kiln_weights_release(kiln_weights_t *weights);
+
 /// The `main` of an executable built with `kiln compile --emit=exe`:
 ///
-///   NAME [-o OUT.npy]... IN.npy...   (inputs in graph order)
+///   NAME [-o OUT.npy]... [--weights FILE] IN.npy...
+///
+/// with the inputs in graph order. A model that keeps its weights in a file
+/// (num_weights > 0) maps it before running, from `--weights FILE` (or
+/// `--weights=FILE`), else from the path of the running executable
+/// (/proc/self/exe, else argv[0]) plus ".weights"; --help names that file.
+/// The option is an error for other models, and their help omits it.
 ///
 /// Reads each input, checks it against \p model, runs it, writes each output
 /// (to the -o paths in order, else to `<output name>.npy` in the current

@@ -71,8 +71,8 @@ static const kiln_io_info_t doubleInputs[1] = {
 static const kiln_io_info_t doubleOutputs[1] = {
     {"y", KILN_DTYPE_F32, 2, doubleDims}};
 static const kiln_model_info_t doubleInfo = {
-    KILN_MODEL_ABI_VERSION, "double",      NULL,           1, 1,
-    doubleInputs,           doubleOutputs, doubleRunPacked};
+    KILN_MODEL_ABI_VERSION, "double",        NULL, 1,    1, doubleInputs,
+    doubleOutputs,          doubleRunPacked, 0,    NULL, 0, 0};
 
 /* Returns 0, or the number of the first step that failed. */
 int kilnTestModelFromC(char *error, size_t error_size) {
@@ -95,6 +95,15 @@ int kilnTestModelFromC(char *error, size_t error_size) {
   else if (kiln_tensor_element_count(outputs[0]) != 4 ||
            ((const float *)kiln_tensor_const_data(outputs[0]))[3] != 16.0f)
     failedStep = 4;
+  else {
+    /* Its weights are embedded, so there is no file to map. */
+    kiln_weights_t *weights = (kiln_weights_t *)&failedStep;
+    if (kiln_weights_map(&doubleInfo, "double.weights", &weights, NULL, 0) !=
+            KILN_STATUS_INVALID_ARGUMENT ||
+        weights != NULL)
+      failedStep = 5;
+    kiln_weights_release(weights);
+  }
   kiln_tensor_release(outputs[0]);
   kiln_tensor_release(x);
   return failedStep;

@@ -6,9 +6,10 @@
 //
 // The compiled models here are hand-written stand-ins for generated code: a
 // kiln_model_info_t constant and a run_packed function, exactly what
-// `kiln compile` emits. kiln_main is run in-process on argv vectors, with
-// stdout and stderr captured; the texts it prints are matched exactly
-// because lit tests depend on them.
+// `kiln compile` emits, all with their weights embedded (num_weights 0;
+// WeightsTest.cpp covers weights files). kiln_main is run in-process on argv
+// vectors, with stdout and stderr captured; the texts it prints are matched
+// exactly because lit tests depend on them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -105,6 +106,10 @@ const kiln_io_info_t affineOutputs[] = {{"y", KILN_DTYPE_F32, 2, dims2x3}};
 const kiln_model_info_t affineModel = {
     KILN_MODEL_ABI_VERSION, "affine",      "affine.onnx",   1, 1,
     affineInputs,           affineOutputs, affineRunPacked,
+    /*num_weights=*/0,
+    /*weights=*/nullptr,
+    /*weights_checksum=*/0,
+    /*weights_bytes=*/0,
 };
 
 /// classify: scores[j] = (features[0][j] + features[1][j]) * weights[j] as
@@ -131,6 +136,10 @@ const kiln_io_info_t classifyOutputs[] = {
 const kiln_model_info_t classifyModel = {
     KILN_MODEL_ABI_VERSION, "classify",      "classify.onnx",   2, 2,
     classifyInputs,         classifyOutputs, classifyRunPacked,
+    /*num_weights=*/0,
+    /*weights=*/nullptr,
+    /*weights_checksum=*/0,
+    /*weights_bytes=*/0,
 };
 
 /// consts: no inputs; one output per corner of the summary format.
@@ -169,6 +178,10 @@ const kiln_io_info_t constsOutputs[] = {
 const kiln_model_info_t constsModel = {
     KILN_MODEL_ABI_VERSION, "consts",        nullptr, 0, 7, nullptr,
     constsOutputs,          constsRunPacked,
+    /*num_weights=*/0,
+    /*weights=*/nullptr,
+    /*weights_checksum=*/0,
+    /*weights_bytes=*/0,
 };
 
 /// lazy: writes nothing, so its output shows what the runtime allocated.
@@ -177,6 +190,10 @@ const kiln_io_info_t lazyOutputs[] = {{"y", KILN_DTYPE_I32, 1, dims3}};
 const kiln_model_info_t lazyModel = {
     KILN_MODEL_ABI_VERSION, "lazy", nullptr, 0, 1, nullptr, lazyOutputs,
     lazyRunPacked,
+    /*num_weights=*/0,
+    /*weights=*/nullptr,
+    /*weights_checksum=*/0,
+    /*weights_bytes=*/0,
 };
 
 TensorPtr affineInput() {
@@ -258,12 +275,18 @@ TEST(ModelCheckInputTest, RejectsIndexOutOfRange) {
 }
 
 TEST(ModelCheckInputTest, RejectsModelOfAnotherAbiVersion) {
+  static_assert(KILN_MODEL_ABI_VERSION == 2, "update the messages below");
   kiln_model_info_t model = affineModel;
   model.abi_version = KILN_MODEL_ABI_VERSION + 1;
   TensorPtr x = affineInput();
   EXPECT_EQ(checkInput(&model, 0, x.get(), KILN_STATUS_INCOMPATIBLE),
-            "model ABI version 2 is not supported by this runtime (version "
-            "1); recompile the model with a matching kiln");
+            "model ABI version 3 is not supported by this runtime (version "
+            "2); recompile the model with a matching kiln");
+  // Version 1 structs end at run_packed: none of the weight fields exist.
+  model.abi_version = 1;
+  EXPECT_EQ(checkInput(&model, 0, x.get(), KILN_STATUS_INCOMPATIBLE),
+            "model ABI version 1 is not supported by this runtime (version "
+            "2); recompile the model with a matching kiln");
 }
 
 TEST(ModelCheckInputTest, RejectsMalformedModelInfo) {
@@ -311,6 +334,10 @@ TEST(ModelCheckInputTest, RejectsMalformedModelInfo) {
       {with([&](auto &m) { m.outputs = negativeDim; }),
        "model 'affine': output 0 ('x') has invalid shape [2, -3] (negative "
        "or too large)"},
+      {with([](auto &m) { m.num_weights = -1; }),
+       "model 'affine': num_weights is negative"},
+      {with([](auto &m) { m.num_weights = 1; }),
+       "model 'affine': weights is NULL"},
   };
   TensorPtr x = affineInput();
   for (const Case &c : cases) {
@@ -863,7 +890,7 @@ TEST_F(ModelMainTest, RejectsModelOfAnotherAbiVersionNamingTheProgram) {
   EXPECT_EQ(exitCode, 1);
   EXPECT_EQ(out, "");
   EXPECT_EQ(err, "affine: model ABI version 7 is not supported by this "
-                 "runtime (version 1); recompile the model with a matching "
+                 "runtime (version 2); recompile the model with a matching "
                  "kiln\n");
 }
 
