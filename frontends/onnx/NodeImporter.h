@@ -100,6 +100,14 @@ private:
 using SupportCheck =
     std::function<std::optional<std::string>(const ::onnx::NodeProto &)>;
 
+/// Which element types an op importer accepts.
+enum class ElementTypes {
+  Any,           ///< Whatever the kiln op's ODS constraint allows.
+  Float,         ///< Floating-point only (activations, conv, pooling, ...).
+  FloatOrSigned, ///< Floats and signless integers: the arithmetic lowering
+                 ///< has no unsigned integer ops yet.
+};
+
 /// One supported ONNX operator.
 struct OpImporter {
   std::string opType;
@@ -110,9 +118,8 @@ struct OpImporter {
   /// Optional check of attribute values and arity, run before import so that
   /// every unsupported feature of a model is reported at once.
   SupportCheck check = nullptr;
-  /// The kiln op takes floating-point tensors only; input 0 of another
-  /// element type is reported as unsupported.
-  bool floatOnly = false;
+  /// Element types input 0 may have; others are reported as unsupported.
+  ElementTypes types = ElementTypes::Any;
 };
 
 /// The table of op importers, keyed by ONNX op type (default domain).

@@ -77,6 +77,12 @@ std::vector<Unsupported> findUnsupported(const ::onnx::ModelProto &model) {
         elementTypes[info.name()] = info.type().tensor_type().elem_type();
   for (const auto &init : graph.initializer())
     elementTypes[init.name()] = init.data_type();
+  auto isUnsigned = [](int32_t type) {
+    return type == ::onnx::TensorProto::UINT8 ||
+           type == ::onnx::TensorProto::UINT16 ||
+           type == ::onnx::TensorProto::UINT32 ||
+           type == ::onnx::TensorProto::UINT64;
+  };
   auto isFloat = [](int32_t type) {
     return type == ::onnx::TensorProto::FLOAT ||
            type == ::onnx::TensorProto::DOUBLE ||
@@ -101,11 +107,14 @@ std::vector<Unsupported> findUnsupported(const ::onnx::ModelProto &model) {
     if (op->check)
       if (std::optional<std::string> why = op->check(node))
         found[*why].push_back(name);
-    if (op->floatOnly && node.input_size() > 0) {
+    if (op->types != ElementTypes::Any && node.input_size() > 0) {
       auto it = elementTypes.find(node.input(0));
-      if (it != elementTypes.end() && it->second != 0 && !isFloat(it->second))
-        found["operator '" + node.op_type() + "' on " +
-              elementTypeName(it->second) + " tensors"]
+      int32_t type = it == elementTypes.end() ? 0 : it->second;
+      bool ok = type == 0 || isFloat(type) ||
+                (op->types == ElementTypes::FloatOrSigned && !isUnsigned(type));
+      if (!ok)
+        found["operator '" + node.op_type() + "' on " + elementTypeName(type) +
+              " tensors"]
             .push_back(name);
     }
   }

@@ -119,7 +119,8 @@ def write_report(path, results, not_applicable, xfail, elapsed):
         lines.append("| %s | %s | %s | %s |"
                      % (name, r.status, listed, cell(r.detail)))
     lines += not_applicable_sections(
-        not_applicable, "Operators kiln does not import, by tests that use them")
+        not_applicable,
+        "Operators kiln does not import, by tests that use them")
     path.write_text("\n".join(lines) + "\n")
 
 

@@ -26,6 +26,7 @@ import argparse
 import collections
 import concurrent.futures
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -152,7 +153,8 @@ def collect(args, kiln):
 
 # status: "ok" (exit 0), "fail" (other exit status), "timeout" or "crash";
 # detail: one line for a non-ok status; output: stdout and stderr together.
-Proc = collections.namedtuple("Proc", "status returncode output detail seconds")
+Proc = collections.namedtuple("Proc",
+                              "status returncode output detail seconds")
 
 
 def first_line(text):
@@ -180,6 +182,25 @@ def first_error(output, model_path):
         return text
     text = first_line(output).replace(str(model_path), "model.onnx")
     return text or "(no output)"
+
+
+STACK_FRAME = re.compile(r"\s*#\d+ 0x[0-9a-fA-F]+ (.+)$")
+# Frames of the crash machinery and of generic walkers, not the culprit.
+BORING_FRAMES = ("llvm::sys::", "detail::walk", "llvm::function_ref",
+                 "__libc_", "_start", "main")
+
+
+def crash_site(output):
+    """The innermost interesting named function of an LLVM stack dump."""
+    for line in output.splitlines():
+        match = STACK_FRAME.match(line)
+        if not match or match.group(1).startswith("("):  # Unnamed frame.
+            continue
+        name = match.group(1).split("(", 1)[0].split()
+        if name and not any(name[-1].startswith(b) or b in name[-1]
+                            for b in BORING_FRAMES):
+            return name[-1]
+    return ""
 
 
 def run_process(argv, timeout, model_path, cwd=None):

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Run every applicable ONNX backend node test through kiln and check the numbers.
+"""Run the applicable ONNX backend node tests through kiln; check the numbers.
 
 Tolerances (global; a test that needs looser ones is an expected failure)
 --------------------------------------------------------------------------
@@ -34,9 +34,10 @@ What it does
 3. Classifies each failure by the first of these kinds:
      crash          a step was killed by a signal, or printed an LLVM stack
                     dump (never an expected failure)
+     runner error   this script failed on the test (a Python exception)
      compile error  `kiln compile` failed: its first error line
      JIT error      `kiln run` failed without a MISMATCH line
-     test data      a .pb that is not a tensor
+     test data      a .pb that is not a tensor, or not readable
      timeout        a step still running after 120 s
      JIT mismatch   `kiln run --expect`'s MISMATCH line (or the Python
                     check's, when kiln accepted it)
@@ -94,14 +95,15 @@ DEFAULT_PREAMBLE = [
     "# See run_node_tests.py for the rules, tolerances and --update-xfail.",
 ]
 # The failure kinds, most telling first: a test's reason is its first.
-KINDS = ("crash", "compile error", "JIT error", "test data", "timeout",
-         "JIT mismatch", "AOT error", "AOT mismatch")
+KINDS = ("crash", "runner error", "compile error", "JIT error", "test data",
+         "timeout", "JIT mismatch", "AOT error", "AOT mismatch")
 
 # status: pass/fail/timeout/crash; kind: one of KINDS ("" for a pass);
 # jit_err, aot_err: (max abs error, max rel error) over all outputs and
 # data sets, or None when nothing was compared.
+# jit, aot: each mode's verdict: "ok", "-" (not run) or a failure kind.
 Result = collections.namedtuple(
-    "Result", "status kind detail jit_err aot_err seconds")
+    "Result", "status kind detail jit aot jit_err aot_err seconds")
 
 
 class TestDataError(Exception):
@@ -138,9 +140,14 @@ def convert_data_set(data_dir, graph, out_dir):
                     "%s %d (%s) is a %s value, not a tensor"
                     % (kind, index, values[index].name,
                        (which or "untyped").replace("_type", "")))
-            tensor = onnx.TensorProto()
-            tensor.ParseFromString(pb.read_bytes())
-            array = numpy_helper.to_array(tensor)
+            try:
+                tensor = onnx.TensorProto()
+                tensor.ParseFromString(pb.read_bytes())
+                array = numpy_helper.to_array(tensor)
+            except Exception as e:  # noqa: BLE001 - a broken .pb.
+                raise TestDataError("%s/%s: %s" % (data_dir.name, pb.name,
+                                                   nodetests.first_line(
+                                                       str(e)))) from e
             npy = out_dir / (pb.stem + ".npy")
             np.save(npy, array, allow_pickle=False)
             paths[kind].append(npy)
@@ -164,10 +171,16 @@ def compare(got, want):
     kind = want.dtype.kind
     if kind not in "biu" and want.dtype not in TOLERANCES:
         return False, "no tolerance for dtype %s" % want.dtype, None, None
-    if kind == "b":
+    if kind in "biu":
         bad = got != want
-        tol = "exact"
-        max_abs = max_rel = float(bad.any())
+        tol = None
+        if kind == "b":
+            max_abs = max_rel = float(bad.any())
+        else:  # Python ints: exact for any int64/uint64 value.
+            pairs = list(zip(got.ravel().tolist(), want.ravel().tolist()))
+            max_abs = float(max((abs(g - w) for g, w in pairs), default=0))
+            max_rel = float(max((abs(g - w) / abs(w) for g, w in pairs if w),
+                                default=0.0))
     else:
         with np.errstate(all="ignore"):
             g = got.astype(np.float64)
@@ -182,21 +195,17 @@ def compare(got, want):
             rel[np.isnan(rel)] = np.inf
         max_abs = float(err.max(initial=0.0))
         max_rel = float(rel.max(initial=0.0))
-        if kind in "iu":
-            bad = got != want
-            tol = "exact"
-        else:
-            rtol, atol = TOLERANCES[want.dtype]
-            bad = ~np.isclose(got, want, rtol=rtol, atol=atol,
-                              equal_nan=True)
-            tol = "atol %g + rtol %g" % (atol, rtol)
+        rtol, atol = TOLERANCES[want.dtype]
+        bad = ~np.isclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
+        tol = "atol %g + rtol %g" % (atol, rtol)
     count = int(bad.sum())
     if not count:
         return True, "", max_abs, max_rel
     first = int(np.flatnonzero(bad.ravel())[0])
-    return (False, "%d of %d elements outside %s; max abs error %.3g, max "
-            "rel error %.3g; first at flat index %d: got %s, expected %s"
-            % (count, bad.size, tol, max_abs, max_rel, first,
+    where = "differ (exact)" if tol is None else "outside " + tol
+    return (False, "%d of %d elements %s; max abs error %.3g, max rel error "
+            "%.3g; first at flat index %d: got %s, expected %s"
+            % (count, bad.size, where, max_abs, max_rel, first,
                got.ravel()[first], want.ravel()[first]), max_abs, max_rel)
 
 
@@ -249,21 +258,43 @@ def mismatch_line(output):
 
 
 def check_test(kiln, run_dir, name, model_path):
+    """Checks one candidate (a Result); never raises."""
     start = time.monotonic()
+    try:
+        return check_test_or_raise(kiln, run_dir, name, model_path, start)
+    except Exception as e:  # noqa: BLE001 - reported as the test's failure.
+        detail = "runner error: %s: %s" % (type(e).__name__,
+                                           nodetests.first_line(str(e)))
+        return Result("fail", "runner error", detail, "-", "-", None, None,
+                      time.monotonic() - start)
+
+
+def check_test_or_raise(kiln, run_dir, name, model_path, start):
     work = run_dir / name.replace("/", "__")
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
     problems = []  # (kind, status, detail)
     jit_err = aot_err = None
+    verdict = {"JIT": "-", "AOT": "-"}
 
-    def problem(kind, status, detail):
+    def problem(kind, status, detail, mode=None):
         problems.append((kind, status, detail))
+        if mode and verdict[mode] in ("-", "ok"):
+            verdict[mode] = kind
 
-    def step_failed(proc, what):
+    def step_failed(proc, what, mode):
         """Records a crash or timeout of a step; True when there was one."""
-        if proc.status in ("crash", "timeout"):
-            problem(proc.status, proc.status, "%s: %s" % (what, proc.detail))
+        if proc.status == "timeout":
+            problem("timeout", "timeout", "%s: %s" % (what, proc.detail),
+                    mode)
+            return True
+        if proc.status == "crash":
+            detail = proc.detail
+            site = nodetests.crash_site(proc.output)
+            if site:  # "killed by SIGSEGV in f" rather than "PLEASE submit".
+                detail = "%s in %s" % (detail.split(":", 1)[0], site)
+            problem("crash", "crash", "%s: %s" % (what, detail), mode)
             return True
         return False
 
@@ -302,23 +333,27 @@ def check_test(kiln, run_dir, name, model_path):
             argv += ["--expect", npy]
         argv += ["--rtol", repr(rtol), "--atol", repr(atol)]
         proc = nodetests.run_process(argv, TIMEOUT_S, model_path)
-        if step_failed(proc, "kiln run" + where(data_dir)):
+        if step_failed(proc, "kiln run" + where(data_dir), "JIT"):
             break
         bad, worst = check_outputs(outs, expects, out_names)
         jit_err = merge(jit_err, worst)
+        if verdict["JIT"] == "-":
+            verdict["JIT"] = "ok"
         if proc.status == "fail":
             line = mismatch_line(proc.output)
-            if line:
+            if line:  # Without this run's directory: the same everywhere.
+                line = line.replace(str(work) + os.sep, "")
                 problem("JIT mismatch", "fail",
-                        "JIT mismatch%s: %s" % (where(data_dir), line))
+                        "JIT mismatch%s: %s" % (where(data_dir), line), "JIT")
             else:
                 problem("JIT error", "fail",
-                        "JIT error%s: %s" % (where(data_dir), proc.detail))
+                        "JIT error%s: %s" % (where(data_dir), proc.detail),
+                        "JIT")
                 break
         elif bad:
             problem("JIT mismatch", "fail",
                     "JIT mismatch%s (kiln run said ok): %s"
-                    % (where(data_dir), bad))
+                    % (where(data_dir), bad), "JIT")
 
     # AOT: one compile, then the executable on each data set.
     aot_dir = work / "aot"
@@ -326,8 +361,9 @@ def check_test(kiln, run_dir, name, model_path):
         [kiln, "compile", model_path, "--emit=exe", "--name", EXE_NAME,
          "-o", aot_dir], TIMEOUT_S, model_path)
     compiled = proc.status == "ok"
-    if not step_failed(proc, "kiln compile") and not compiled:
-        problem("compile error", "fail", "compile error: %s" % proc.detail)
+    if not step_failed(proc, "kiln compile", "AOT") and not compiled:
+        problem("compile error", "fail", "compile error: %s" % proc.detail,
+                "AOT")
     for data_dir, inputs, expects in data_sets if compiled else []:
         outs = [aot_dir / data_dir.name / ("output_%d.npy" % i)
                 for i in range(len(expects))]
@@ -337,25 +373,28 @@ def check_test(kiln, run_dir, name, model_path):
             argv += ["-o", npy]
         argv += inputs
         proc = nodetests.run_process(argv, TIMEOUT_S, model_path)
-        if step_failed(proc, "AOT executable" + where(data_dir)):
+        if step_failed(proc, "AOT executable" + where(data_dir), "AOT"):
             break
         if proc.status == "fail":
             problem("AOT error", "fail",
                     "AOT error%s: exit %d: %s"
-                    % (where(data_dir), proc.returncode, proc.detail))
+                    % (where(data_dir), proc.returncode, proc.detail), "AOT")
             continue
         bad, worst = check_outputs(outs, expects, out_names)
         aot_err = merge(aot_err, worst)
+        if verdict["AOT"] == "-":
+            verdict["AOT"] = "ok"
         if bad:
             problem("AOT mismatch", "fail",
-                    "AOT mismatch%s: %s" % (where(data_dir), bad))
+                    "AOT mismatch%s: %s" % (where(data_dir), bad), "AOT")
 
     seconds = time.monotonic() - start
     if not problems:
         shutil.rmtree(work)
-        return Result("pass", "", "", jit_err, aot_err, seconds)
+        return Result("pass", "", "", "ok", "ok", jit_err, aot_err, seconds)
     kind, status, detail = min(problems, key=lambda p: KINDS.index(p[0]))
-    return Result(status, kind, detail, jit_err, aot_err, seconds)
+    return Result(status, kind, detail, verdict["JIT"], verdict["AOT"],
+                  jit_err, aot_err, seconds)
 
 
 # --------------------------------------------------------------------------
@@ -388,18 +427,21 @@ def write_report(path, results, not_applicable, xfail, elapsed):
         "",
         "## Candidates",
         "",
-        "| test | status | expected failure | kind | JIT max abs / rel error "
-        "| AOT max abs / rel error | seconds | reason |",
-        "|---|---|---|---|---|---|---|---|",
+        "| test | status | expected failure | kind | JIT | AOT "
+        "| JIT max abs / rel error | AOT max abs / rel error | seconds "
+        "| reason |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name in sorted(results):
         r = results[name]
         listed = "yes" if name in xfail.entries else ""
-        lines.append("| %s | %s | %s | %s | %s | %s | %.1f | %s |"
-                     % (name, r.status, listed, r.kind, errors_cell(r.jit_err),
-                        errors_cell(r.aot_err), r.seconds, cell(r.detail)))
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %s |"
+                     % (name, r.status, listed, r.kind, r.jit, r.aot,
+                        errors_cell(r.jit_err), errors_cell(r.aot_err),
+                        r.seconds, cell(r.detail)))
     lines += not_applicable_sections(
-        not_applicable, "Operators kiln does not import, by tests that use them")
+        not_applicable,
+        "Operators kiln does not import, by tests that use them")
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -426,7 +468,7 @@ def main():
         candidates, args.jobs)
     elapsed = time.monotonic() - start
     return nodetests.finish(
-        args, "kiln run + kiln compile, ONNX backend node tests (numeric)",
+        args, "kiln run + kiln compile, ONNX backend node tests, numerically",
         tests, not_applicable, results, elapsed, write_report,
         DEFAULT_PREAMBLE)
 

@@ -130,7 +130,7 @@ void registerConvOps(OpRegistry &registry) {
   registry.add({"Conv",
                 {"auto_pad", "dilations", "group", "kernel_shape", "pads",
                  "strides"},
-                importConv, checkAutoPad, /*floatOnly=*/true});
+                importConv, checkAutoPad, ElementTypes::Float});
   registry.add({"MaxPool",
                 {"auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads",
                  "storage_order", "strides"},
@@ -142,11 +142,11 @@ void registerConvOps(OpRegistry &registry) {
                     return why;
                   return checkAutoPad(node);
                 },
-                /*floatOnly=*/true});
+                ElementTypes::Float});
   registry.add({"AveragePool",
                 {"auto_pad", "ceil_mode", "count_include_pad", "kernel_shape",
                  "pads", "strides"},
-                importAveragePool, checkAutoPad, /*floatOnly=*/true});
+                importAveragePool, checkAutoPad, ElementTypes::Float});
   registry.add({"GlobalAveragePool", {}, [](NodeImporter &n) {
                   auto x = n.input(0);
                   if (mlir::failed(x))
@@ -154,7 +154,7 @@ void registerConvOps(OpRegistry &registry) {
                   return n.setResult(createInferred<GlobalAveragePoolOp>(
                       n.builder(), n.loc(), *x));
                 },
-                /*check=*/nullptr, /*floatOnly=*/true});
+                /*check=*/nullptr, ElementTypes::Float});
 }
 
 } // namespace kiln::onnx

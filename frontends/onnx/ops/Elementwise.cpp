@@ -8,13 +8,16 @@ namespace {
 
 template <typename OpTy>
 OpImporter binary(const char *opType) {
-  return {opType, {}, [](NodeImporter &n) -> mlir::LogicalResult {
+  return {opType,
+          {},
+          [](NodeImporter &n) -> mlir::LogicalResult {
             auto lhs = n.input(0), rhs = n.input(1);
             if (mlir::failed(lhs) || mlir::failed(rhs))
               return mlir::failure();
             return n.setResult(
                 createInferred<OpTy>(n.builder(), n.loc(), *lhs, *rhs));
-          }};
+          },
+          /*check=*/nullptr, ElementTypes::FloatOrSigned};
 }
 
 template <typename OpTy>
@@ -28,7 +31,7 @@ OpImporter unary(const char *opType) {
             return n.setResult(createInferred<OpTy>(n.builder(), n.loc(), *x));
           },
           /*check=*/nullptr,
-          /*floatOnly=*/true};
+          ElementTypes::Float};
 }
 
 } // namespace

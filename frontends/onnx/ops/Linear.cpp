@@ -12,7 +12,8 @@ void registerLinearOps(OpRegistry &registry) {
                     return mlir::failure();
                   return n.setResult(
                       createInferred<MatMulOp>(n.builder(), n.loc(), *a, *b));
-                }});
+                },
+                /*check=*/nullptr, ElementTypes::FloatOrSigned});
 
   registry.add(
       {"Gemm",
@@ -34,7 +35,7 @@ void registerLinearOps(OpRegistry &registry) {
              builder.getBoolAttr(*transB != 0)));
        },
        /*check=*/nullptr,
-       /*floatOnly=*/true});
+       ElementTypes::Float});
 }
 
 } // namespace kiln::onnx

@@ -21,7 +21,7 @@ OpImporter softmaxLike(const char *opType) {
                 n.builder().getI64IntegerAttr(*normalized)));
           },
           /*check=*/nullptr,
-          /*floatOnly=*/true};
+          ElementTypes::Float};
 }
 
 mlir::LogicalResult importBatchNorm(NodeImporter &n) {
@@ -55,7 +55,7 @@ void registerNormalizationOps(OpRegistry &registry) {
                              " (running statistics) of BatchNormalization";
                   return std::nullopt;
                 },
-                /*floatOnly=*/true});
+                ElementTypes::Float});
   registry.add(softmaxLike<SoftmaxOp>("Softmax"));
   registry.add(softmaxLike<LogSoftmaxOp>("LogSoftmax"));
 }
