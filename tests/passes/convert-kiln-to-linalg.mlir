@@ -90,7 +90,7 @@ func.func @matmul_forms(%a: tensor<2x3x4xf32>, %b: tensor<2x4x5xf32>, %v: tensor
 
 // -----
 
-// Conv: explicit padding, then one generic over (n, g, m, oh, ow, c, kh, kw)
+// A grouped conv: explicit padding, then one generic over (n, g, m, oh, ow, c, kh, kw)
 // reading the input at oh * stride + kh * dilation; the bias is added after.
 // CHECK-DAG: #[[IN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d5, d3 * 2 + d6 * 2, d4 * 2 + d7 * 2)>
 // CHECK-LABEL: func.func @conv_window(
@@ -182,4 +182,37 @@ func.func @reshape_through_one_dim(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
 func.func @params_become_constants() -> tensor<2x3xf32> {
   %w = kiln.param "w" = dense<1.0> : tensor<2x3xf32>
   return %w : tensor<2x3xf32>
+}
+
+// -----
+
+// An ungrouped conv is a matrix product (im2col): patches [C, KH, KW, N, OH,
+// OW] gathered by one generic and collapsed to [C*KH*KW, N*OH*OW], the
+// filter collapsed to [M, C*KH*KW], the bias seeding the accumulator. With
+// N = 1 the result is a reshape of the product.
+// CHECK-DAG: #[[GATHER:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d0, d4 + d1, d5 + d2)>
+// CHECK-LABEL: func.func @conv_as_matmul(
+//  CHECK-SAME:     %[[X:[^:]+]]: tensor<1x3x8x8xf32>, %[[W:[^:]+]]: tensor<4x3x3x3xf32>, %[[B:[^:]+]]: tensor<4xf32>
+//       CHECK:   %[[PAD:.+]] = tensor.pad %[[X]] low[0, 0, 1, 1] high[0, 0, 1, 1]
+//       CHECK:   %[[PATCHES:.+]] = linalg.generic {indexing_maps = [#[[GATHER]], {{.*}} ins(%[[PAD]] : tensor<1x3x10x10xf32>) outs(%{{.+}} : tensor<3x3x3x1x8x8xf32>)
+//       CHECK:   %[[COLS:.+]] = tensor.collapse_shape %[[PATCHES]] {{\[}}[0, 1, 2], [3, 4, 5]] : tensor<3x3x3x1x8x8xf32> into tensor<27x64xf32>
+//       CHECK:   %[[ROWS:.+]] = tensor.collapse_shape %[[W]] {{\[}}[0], [1, 2, 3]] : tensor<4x3x3x3xf32> into tensor<4x27xf32>
+//       CHECK:   %[[SEED:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<4x1xf32>)
+//       CHECK:   %[[MM:.+]] = linalg.matmul ins(%[[ROWS]], %[[COLS]] : tensor<4x27xf32>, tensor<27x64xf32>) outs(%[[SEED]] : tensor<4x64xf32>)
+//   CHECK-NOT:   linalg.transpose
+//       CHECK:   tensor.expand_shape
+func.func @conv_as_matmul(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x8x8xf32> {
+  %0 = kiln.conv %x, %w, %b {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+  return %0 : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+// With a batch of 2 the product [M, N, OH, OW] is transposed to [N, M, OH, OW].
+// CHECK-LABEL: func.func @conv_as_matmul_batched(
+//       CHECK:   linalg.matmul
+//       CHECK:   linalg.transpose ins(%{{.+}} : tensor<4x2x6x6xf32>) outs(%{{.+}} : tensor<2x4x6x6xf32>) permutation = [1, 0, 2, 3]
+func.func @conv_as_matmul_batched(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf32> {
+  %0 = kiln.conv %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<2x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf32>
+  return %0 : tensor<2x4x6x6xf32>
 }

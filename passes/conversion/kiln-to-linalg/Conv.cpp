@@ -71,6 +71,140 @@ Value channelVector(OpBuilder &b, Location loc, Value vector, int64_t spatial) {
       ArrayRef<ReassociationIndices>{all});
 }
 
+/// Ungrouped convolution as a matrix product (im2col), so that it takes the
+/// contraction fast path: the padded input is unfolded into patches
+/// [C, K..., N, O...] by one gather generic (affine, no div/mod), which
+/// collapses for free to [C*K, N*O]; then
+///   [M, C*K] x [C*K, N*O] -> [M, N*O]
+/// seeded with the bias, and [M, N, O...] is transposed to [N, M, O...]
+/// (a reshape when N is 1). It costs C*K*N*O elements of patches.
+struct ConvAsMatmul : OpRewritePattern<ConvOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ConvOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getGroup() != 1)
+      return rewriter.notifyMatchFailure(op, "grouped: window generic");
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    auto filterType = cast<RankedTensorType>(op.getFilter().getType());
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type element = resultType.getElementType();
+    int64_t spatial = inputType.getRank() - 2;
+    int64_t batch = inputType.getDimSize(0), channels = inputType.getDimSize(1);
+    int64_t features = filterType.getDimSize(0);
+    ArrayRef<int64_t> kernel = filterType.getShape().drop_front(2);
+    ArrayRef<int64_t> outSpatial = resultType.getShape().drop_front(2);
+    ArrayRef<int64_t> pads = op.getPads();
+
+    SmallVector<int64_t> low = {0, 0}, high = {0, 0};
+    low.append(pads.begin(), pads.begin() + spatial);
+    high.append(pads.begin() + spatial, pads.end());
+    Value input = padConstant(rewriter, loc, op.getInput(), low, high, 0.0);
+
+    // patches[c, k..., n, o...] = input[n, c, o * stride + k * dilation].
+    SmallVector<int64_t> patchShape = {channels};
+    patchShape.append(kernel.begin(), kernel.end());
+    patchShape.push_back(batch);
+    patchShape.append(outSpatial.begin(), outSpatial.end());
+    int64_t loops = patchShape.size();
+    AffineExpr c = rewriter.getAffineDimExpr(0);
+    SmallVector<AffineExpr> taps = dims(rewriter, 1, spatial);
+    AffineExpr n = rewriter.getAffineDimExpr(1 + spatial);
+    SmallVector<AffineExpr> outs = dims(rewriter, 2 + spatial, spatial);
+    auto patchType = RankedTensorType::get(patchShape, element);
+    Value patches =
+        rewriter
+            .create<linalg::GenericOp>(
+                loc, patchType, input, emptyTensor(rewriter, loc, patchType),
+                SmallVector<AffineMap>{
+                    windowInputMap(context, loops, {n, c}, outs, taps,
+                                   op.getStrides(), op.getDilations()),
+                    rewriter.getMultiDimIdentityMap(loops)},
+                SmallVector<utils::IteratorType>(loops,
+                                                 utils::IteratorType::parallel),
+                [](OpBuilder &b, Location l, ValueRange args) {
+                  b.create<linalg::YieldOp>(l, args[0]);
+                })
+            .getResult(0);
+
+    int64_t reduction = channels * shapeProduct(kernel);
+    int64_t columns = batch * shapeProduct(outSpatial);
+    ReassociationIndices head, tail;
+    for (int64_t i = 0; i <= spatial; ++i)
+      head.push_back(i);
+    for (int64_t i = spatial + 1; i < loops; ++i)
+      tail.push_back(i);
+    Value lhs = rewriter.create<tensor::CollapseShapeOp>(
+        loc, RankedTensorType::get({reduction, columns}, element), patches,
+        ArrayRef<ReassociationIndices>{head, tail});
+    ReassociationIndices filterTail;
+    for (int64_t i = 1; i < filterType.getRank(); ++i)
+      filterTail.push_back(i);
+    Value weights = rewriter.create<tensor::CollapseShapeOp>(
+        loc, RankedTensorType::get({features, reduction}, element),
+        op.getFilter(), ArrayRef<ReassociationIndices>{{0}, filterTail});
+
+    auto productType = RankedTensorType::get({features, columns}, element);
+    Value init;
+    if (Value bias = op.getBias()) {
+      Value column = rewriter.create<tensor::ExpandShapeOp>(
+          loc, RankedTensorType::get({features, 1}, element), bias,
+          ArrayRef<ReassociationIndices>{{0, 1}});
+      init = elementwise(rewriter, loc, productType, column,
+                         [](OpBuilder &, Location, ValueRange args) {
+                           return args[0];
+                         });
+    } else {
+      init = rewriter
+                 .create<linalg::FillOp>(
+                     loc, scalarConstant(rewriter, loc, element, 0.0),
+                     emptyTensor(rewriter, loc, productType))
+                 .getResult(0);
+    }
+    Value product = rewriter
+                        .create<linalg::MatmulOp>(
+                            loc, ValueRange{weights, lhs}, init)
+                        .getResult(0);
+
+    // [M, N*O...] -> [M, N, O...] -> [N, M, O...].
+    SmallVector<int64_t> split = {features, batch};
+    split.append(outSpatial.begin(), outSpatial.end());
+    ReassociationIndices rest;
+    for (int64_t i = 1; i < static_cast<int64_t>(split.size()); ++i)
+      rest.push_back(i);
+    Value unfolded = rewriter.create<tensor::ExpandShapeOp>(
+        loc, RankedTensorType::get(split, element), product,
+        ArrayRef<ReassociationIndices>{{0}, rest});
+    Value result;
+    if (batch == 1) {
+      // Swapping a unit dim is a reshape, not a copy.
+      SmallVector<ReassociationIndices> groups = {{0, 1}};
+      for (int64_t i = 2; i < static_cast<int64_t>(split.size()); ++i)
+        groups.push_back({i});
+      Value squeezed = rewriter.create<tensor::CollapseShapeOp>(loc, unfolded,
+                                                                groups);
+      SmallVector<ReassociationIndices> expand = {{0, 1}};
+      for (int64_t i = 2; i < resultType.getRank(); ++i)
+        expand.push_back({i});
+      result = rewriter.create<tensor::ExpandShapeOp>(loc, resultType, squeezed,
+                                                      expand);
+    } else {
+      SmallVector<int64_t> perm = {1, 0};
+      for (int64_t i = 2; i < resultType.getRank(); ++i)
+        perm.push_back(i);
+      result = rewriter
+                   .create<linalg::TransposeOp>(
+                       loc, unfolded, emptyTensor(rewriter, loc, resultType),
+                       perm)
+                   ->getResult(0);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct ConvLowering : OpRewritePattern<ConvOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -356,6 +490,8 @@ struct GlobalAveragePoolLowering : OpRewritePattern<GlobalAveragePoolOp> {
 } // namespace
 
 void populateConvPatterns(RewritePatternSet &patterns) {
+  // ConvAsMatmul takes ungrouped convolutions first; ConvLowering the rest.
+  patterns.add<ConvAsMatmul>(patterns.getContext(), /*benefit=*/2);
   patterns.add<ConvLowering, MaxPoolLowering, AveragePoolLowering,
                GlobalAveragePoolLowering>(patterns.getContext());
 }
