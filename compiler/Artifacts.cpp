@@ -90,7 +90,9 @@ writeArtifacts(mlir::ModuleOp module, const ModelSignature &signature,
     error = "cannot create '" + artifact.outDir + "': " + ec.message();
     return mlir::failure();
   }
-  if (mlir::failed(lowerToLLVMDialect(module, compile, configure)))
+  mlir::FailureOr<ScratchInfo> scratch =
+      lowerToLLVMDialect(module, compile, configure);
+  if (mlir::failed(scratch))
     return mlir::failure();
 
   const std::string &name = compile.name;
@@ -103,6 +105,26 @@ writeArtifacts(mlir::ModuleOp module, const ModelSignature &signature,
     written.push_back(path);
     return mlir::success();
   };
+
+  if (!artifact.memoryPlanPath.empty()) {
+    auto writePlan = [&](const std::string &path, const std::string &text) {
+      if (mlir::failed(writeFileAtomically(
+              path,
+              [&](llvm::raw_ostream &os) {
+                os << text;
+                return mlir::success();
+              },
+              error)))
+        return mlir::failure();
+      written.push_back(path);
+      return mlir::success();
+    };
+    if (mlir::failed(writePlan(artifact.memoryPlanPath,
+                               formatPlanTable(scratch->plan))) ||
+        mlir::failed(writePlan(artifact.memoryPlanPath + ".svg",
+                               formatPlanSvg(scratch->plan))))
+      return mlir::failure();
+  }
 
   WeightsFile weights;
   if (compile.externalWeights) {
@@ -125,7 +147,7 @@ writeArtifacts(mlir::ModuleOp module, const ModelSignature &signature,
   llvm::LLVMContext context;
   bool exe = artifact.emit == EmitKind::Executable;
   std::unique_ptr<llvm::Module> llvmModule = translateToLLVMIR(
-      module, context, signature, compile, *target, exe,
+      module, context, signature, compile, *target, exe, *scratch,
       compile.externalWeights ? &weights : nullptr);
   if (!llvmModule) {
     error = "translation to LLVM IR failed";
@@ -169,7 +191,7 @@ writeArtifacts(mlir::ModuleOp module, const ModelSignature &signature,
 
   if (artifact.emit != EmitKind::Executable &&
       mlir::failed(write(name + ".h", [&](llvm::raw_ostream &os) {
-        os << generateHeader(signature, compile);
+        os << generateHeader(signature, compile, *scratch);
         return mlir::success();
       })))
     return mlir::failure();

@@ -32,6 +32,9 @@ struct ArtifactOptions {
   std::string outDir = ".";
   /// libkiln_runtime.a, linked into executables.
   std::string runtimeLibrary;
+  /// If set, the memory plan is written here as a table, and as a picture
+  /// to the same path plus ".svg".
+  std::string memoryPlanPath;
 };
 
 /// Lowers \p module (imported, with \p signature) and writes the artifacts.

@@ -73,7 +73,37 @@ mlir::FailureOr<ModelSignature> readSignature(mlir::ModuleOp module) {
   return signature;
 }
 
-mlir::LogicalResult lowerToLLVMDialect(
+MemoryPlan memoryPlanFromAttr(mlir::DictionaryAttr attr,
+                              llvm::StringRef function) {
+  MemoryPlan plan;
+  plan.function = function.str();
+  auto integer = [](mlir::DictionaryAttr d, llvm::StringRef key) {
+    auto value = d.getAs<mlir::IntegerAttr>(key);
+    return value ? value.getInt() : 0;
+  };
+  plan.steps = integer(attr, "steps");
+  plan.arenaBytes = integer(attr, "arena_bytes");
+  if (auto reuse = attr.getAs<mlir::BoolAttr>("reuse"))
+    plan.reuse = reuse.getValue();
+  if (auto buffers = attr.getAs<mlir::ArrayAttr>("buffers"))
+    for (mlir::Attribute entry : buffers) {
+      auto d = mlir::cast<mlir::DictionaryAttr>(entry);
+      PlannedBuffer buffer;
+      buffer.offset = integer(d, "offset");
+      buffer.bytes = integer(d, "bytes");
+      buffer.first = integer(d, "first");
+      buffer.last = integer(d, "last");
+      if (auto producer = d.getAs<mlir::StringAttr>("producer"))
+        buffer.producer = producer.str();
+      if (auto type = d.getAs<mlir::StringAttr>("type"))
+        buffer.type = type.str();
+      plan.buffers.push_back(std::move(buffer));
+    }
+  computePlanBounds(plan);
+  return plan;
+}
+
+mlir::FailureOr<ScratchInfo> lowerToLLVMDialect(
     mlir::ModuleOp module, const CompileOptions &options,
     llvm::function_ref<mlir::LogicalResult(mlir::PassManager &)> configure) {
   auto main = module.lookupSymbol<mlir::func::FuncOp>("main");
@@ -83,11 +113,40 @@ mlir::LogicalResult lowerToLLVMDialect(
   // The names were read by readSignature; LLVM has no use for them.
   main.removeArgAttrsAttr();
   main.removeResAttrsAttr();
-  mlir::PassManager pm(module.getContext());
-  if (configure && mlir::failed(configure(pm)))
+  // Two runs, so that the memory plan can be read from the func.func
+  // between bufferization and the conversion to the LLVM dialect.
+  PipelineOptions pipeline;
+  pipeline.memoryReuse = options.memoryReuse;
+  mlir::PassManager toBuffers(module.getContext());
+  if (configure && mlir::failed(configure(toBuffers)))
     return mlir::failure();
-  buildCompilePipeline(pm);
-  return pm.run(module);
+  buildGraphPipeline(toBuffers);
+  buildBufferizePipeline(toBuffers, pipeline);
+  if (mlir::failed(toBuffers.run(module)))
+    return mlir::failure();
+
+  ScratchInfo scratch;
+  auto planned = module.lookupSymbol<mlir::func::FuncOp>(options.name + "_run");
+  if (auto plan = planned ? planned->getAttrOfType<mlir::DictionaryAttr>(
+                                "kiln.memory_plan")
+                          : nullptr) {
+    scratch.plan = memoryPlanFromAttr(plan, options.name + "_run");
+    scratch.bytes = plan.getAs<mlir::IntegerAttr>("arena_bytes").getInt();
+    scratch.alignment = plan.getAs<mlir::IntegerAttr>("alignment").getInt();
+    // LLVM has no use for the plan or the scratch marker (and would warn
+    // about an unknown parameter attribute).
+    planned->removeAttr("kiln.memory_plan");
+    for (unsigned i = 0; i < planned.getNumArguments(); ++i)
+      planned.removeArgAttr(i, "kiln.scratch");
+  }
+
+  mlir::PassManager toLLVM(module.getContext());
+  if (configure && mlir::failed(configure(toLLVM)))
+    return mlir::failure();
+  buildLLVMPipeline(toLLVM);
+  if (mlir::failed(toLLVM.run(module)))
+    return mlir::failure();
+  return scratch;
 }
 
 std::unique_ptr<llvm::TargetMachine>
@@ -201,7 +260,8 @@ std::unique_ptr<llvm::Module>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
                   const ModelSignature &signature,
                   const CompileOptions &options, llvm::TargetMachine &target,
-                  bool withMain, const WeightsFile *weights) {
+                  bool withMain, const ScratchInfo &scratch,
+                  const WeightsFile *weights) {
   std::unique_ptr<llvm::Module> llvmModule =
       mlir::translateModuleToLLVMIR(module, context, options.name);
   if (!llvmModule)
@@ -244,7 +304,8 @@ translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
                                           "kiln_io_info_t");
   auto *i64 = llvm::Type::getInt64Ty(context);
   auto *infoType = llvm::StructType::create(
-      context, {i32, ptr, ptr, i32, i32, ptr, ptr, ptr, i32, ptr, i64, i64},
+      context,
+      {i32, ptr, ptr, i32, i32, ptr, ptr, ptr, i32, ptr, i64, i64, i64, i64},
       "kiln_model_info_t");
   // kiln_weight_info_t[]: where each external weight's slot is.
   llvm::Constant *weightTable = llvm::ConstantPointerNull::get(ptr);
@@ -282,7 +343,9 @@ translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
        ioInfos(*llvmModule, ioType, signature.outputs, ".kiln.output"),
        packed, llvm::ConstantInt::get(i32, numWeights), weightTable,
        llvm::ConstantInt::get(i64, weights ? weights->checksum : 0),
-       llvm::ConstantInt::get(i64, weights ? weights->data.size() : 0)});
+       llvm::ConstantInt::get(i64, weights ? weights->data.size() : 0),
+       llvm::ConstantInt::get(i64, scratch.bytes),
+       llvm::ConstantInt::get(i64, scratch.alignment)});
   auto *infoGlobal = new llvm::GlobalVariable(
       *llvmModule, infoType, /*isConstant=*/true,
       llvm::GlobalValue::ExternalLinkage, info, name + "_info");
@@ -377,7 +440,8 @@ std::string parameterName(llvm::StringRef name, std::vector<std::string> &taken)
 } // namespace
 
 std::string generateHeader(const ModelSignature &signature,
-                           const CompileOptions &options) {
+                           const CompileOptions &options,
+                           const ScratchInfo &scratch) {
   const std::string &n = options.name;
   std::string upper = llvm::StringRef(n).upper();
   std::string out = fmt::format(
@@ -419,14 +483,25 @@ std::string generateHeader(const ModelSignature &signature,
   };
   describe("INPUT", signature.inputs);
   describe("OUTPUT", signature.outputs);
+  if (scratch.bytes > 0) {
+    out += fmt::format(
+        "/* Scratch memory of one call: every intermediate tensor, at offsets\n"
+        " * planned at compile time (generated code never allocates). Pass a\n"
+        " * buffer of this size and alignment as the last argument of\n"
+        " * {}_run; one per concurrent call. */\n"
+        "#define {}_SCRATCH_BYTES {}\n#define {}_SCRATCH_ALIGNMENT {}\n\n",
+        n, upper, scratch.bytes, upper, scratch.alignment);
+    params.push_back("void *scratch");
+  }
 
   out += fmt::format(
       "/* Runs the model. Every pointer is a dense row-major buffer of the\n"
       " * shape above; inputs are read, outputs fully written. No state is\n"
-      " * kept between calls, so distinct buffers may run on several threads.\n"
-      " */\n"
+      " * kept between calls, so distinct buffers (and scratch arenas) may\n"
+      " * run on several threads. */\n"
       "void {}_run({});\n\n"
-      "/* The same, with buffers[i]: the inputs, then the outputs. */\n"
+      "/* The same, with buffers[i]: the inputs, the outputs, then the\n"
+      " * scratch arena if there is one. */\n"
       "void {}_run_packed(void **buffers);\n\n"
       "{}"
       "/* Shapes, element types and names for the kiln runtime\n"

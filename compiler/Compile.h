@@ -11,6 +11,8 @@
 #ifndef KILN_COMPILER_COMPILE_H
 #define KILN_COMPILER_COMPILE_H
 
+#include "compiler/MemoryPlan.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -51,6 +53,16 @@ struct CompileOptions {
   unsigned optLevel = 3;
   /// Keep large constants in NAME.weights instead of the object (Weights.h).
   bool externalWeights = false;
+  /// Let intermediate buffers share scratch bytes (the memory plan).
+  bool memoryReuse = true;
+};
+
+/// The scratch arena the memory planner gave the entry point.
+struct ScratchInfo {
+  int64_t bytes = 0;
+  int64_t alignment = 64;
+  /// The planner's record (empty when nothing was planned).
+  MemoryPlan plan;
 };
 
 struct WeightsFile;
@@ -62,9 +74,15 @@ std::string checkModelName(llvm::StringRef name);
 /// `kiln.name` attributes), or failure with a diagnostic.
 mlir::FailureOr<ModelSignature> readSignature(mlir::ModuleOp module);
 
+/// \returns the plan the memory planner recorded (`kiln.memory_plan`) for
+/// entry point \p function.
+MemoryPlan memoryPlanFromAttr(mlir::DictionaryAttr plan,
+                              llvm::StringRef function);
+
 /// Renames @main to NAME_run and runs the compile pipeline on \p module.
 /// \p configure may add instrumentation (IR printing) to the pass manager.
-mlir::LogicalResult lowerToLLVMDialect(
+/// \returns the entry point's scratch arena.
+mlir::FailureOr<ScratchInfo> lowerToLLVMDialect(
     mlir::ModuleOp module, const CompileOptions &options,
     llvm::function_ref<mlir::LogicalResult(mlir::PassManager &)> configure =
         nullptr);
@@ -84,7 +102,8 @@ std::unique_ptr<llvm::Module>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
                   const ModelSignature &signature,
                   const CompileOptions &options, llvm::TargetMachine &target,
-                  bool withMain, const WeightsFile *weights = nullptr);
+                  bool withMain, const ScratchInfo &scratch,
+                  const WeightsFile *weights = nullptr);
 
 /// Runs LLVM's default optimisation pipeline at \p options.optLevel.
 void optimizeLLVMIR(llvm::Module &module, llvm::TargetMachine &target,
@@ -100,7 +119,8 @@ mlir::LogicalResult emitMachineCode(llvm::Module &module,
 /// pointer per input and output, and every shape, element type and size as
 /// constants.
 std::string generateHeader(const ModelSignature &signature,
-                           const CompileOptions &options);
+                           const CompileOptions &options,
+                           const ScratchInfo &scratch);
 
 /// Everything of generateHeader() is the same with external weights, plus
 /// NAME_WEIGHTS_FILE; \p externalWeights says whether to add it.

@@ -4,6 +4,13 @@
 
 #include "frontends/onnx/OnnxImporter.h"
 #include "frontends/onnx/Tensors.h"
+#include "compiler/MemoryPlan.h"
+#include "compiler/Pipeline.h"
+#include "compiler/Registry.h"
+#include "compiler/Compile.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassManager.h"
 
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringSet.h"
@@ -61,6 +68,41 @@ std::string grouped(int64_t value) {
     out += digits[i];
   }
   return out;
+}
+
+/// Compiles \p path down to buffers and \returns the memory plan's summary
+/// line, or why there is none.
+std::string planSummary(mlir::MLIRContext *context, llvm::StringRef path) {
+  // Diagnostics of this trial compile become the reason, not errors.
+  std::string reason;
+  mlir::ScopedDiagnosticHandler quiet(context, [&](mlir::Diagnostic &d) {
+    if (reason.empty() && d.getSeverity() == mlir::DiagnosticSeverity::Error)
+      reason = d.str();
+    return mlir::success();
+  });
+  mlir::DialectRegistry registry;
+  registerCompilerDialects(registry);
+  context->appendDialectRegistry(registry);
+  auto module = onnx::importModelFile(context, path, onnx::LoadOptions());
+  if (mlir::failed(module))
+    return "not planned: " + reason;
+  mlir::PassManager pm(context);
+  buildGraphPipeline(pm);
+  buildBufferizePipeline(pm);
+  if (mlir::failed(pm.run(**module)))
+    return "not planned: " + reason;
+  auto main = (*module)->lookupSymbol<mlir::func::FuncOp>("main");
+  auto attr = main ? main->getAttrOfType<mlir::DictionaryAttr>("kiln.memory_plan")
+                   : nullptr;
+  if (!attr)
+    return "not planned";
+  MemoryPlan plan = memoryPlanFromAttr(attr, "main");
+  double ratio = plan.lowerBound ? double(plan.arenaBytes) / plan.lowerBound : 1.0;
+  return fmt::format("scratch arena {} ({} buffers); lower bound {} "
+                     "(largest live set), {:.2f}x; naive sum {}",
+                     formatBytes(plan.arenaBytes), plan.buffers.size(),
+                     formatBytes(plan.lowerBound), ratio,
+                     formatBytes(plan.naiveBytes));
 }
 
 } // namespace
@@ -147,6 +189,8 @@ mlir::LogicalResult inspectModel(mlir::MLIRContext *context,
     os << "\nsupport   every node is supported\n";
   else
     os << "\nsupport   " << onnx::formatUnsupported(unsupported) << "\n";
+  if (unsupported.empty())
+    os << "\nmemory    " << planSummary(context, path) << "\n";
   return mlir::success();
 }
 

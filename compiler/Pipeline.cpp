@@ -2,13 +2,14 @@
 //
 // Upstream passes are named textually: their options read as they do on the
 // mlir-opt command line, and the strings double as documentation. The parse
-// cannot fail unless a pass is not registered (registerCompilerPasses), which
-// is a build error, so it is checked with a fatal error.
+// registers the passes it names first (registerCompilerPasses is idempotent),
+// so the parse cannot fail short of a typo here: a fatal error.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Pipeline.h"
 
+#include "compiler/Registry.h"
 #include "passes/Passes.h"
 
 #include "mlir/Pass/PassRegistry.h"
@@ -19,6 +20,7 @@ namespace kiln {
 namespace {
 
 void addTextual(mlir::OpPassManager &pm, llvm::StringRef pipeline) {
+  registerCompilerPasses();
   std::string error;
   llvm::raw_string_ostream os(error);
   if (mlir::failed(mlir::parsePassPipeline(pipeline, pm, os)))
@@ -31,15 +33,15 @@ constexpr llvm::StringLiteral kBufferize =
     "function-boundary-type-conversion=identity-layout-map "
     "unknown-type-conversion=identity-layout-map},"
     "buffer-results-to-out-params{hoist-static-allocs=1},"
-    "buffer-deallocation-pipeline,"
     "convert-bufferization-to-memref,canonicalize,cse";
 
 constexpr llvm::StringLiteral kToLLVM =
+    "func.func(kiln-tile-and-vectorize-contractions),"
     "kiln-expand-memref-copy,func.func(convert-linalg-to-loops),"
     "kiln-approximate-math,"
     "lower-affine,convert-scf-to-cf,canonicalize,"
     "expand-strided-metadata,lower-affine,"
-    "finalize-memref-to-llvm,"
+    "convert-vector-to-llvm,finalize-memref-to-llvm,"
     "convert-math-to-llvm,convert-math-to-libm,"
     "convert-arith-to-llvm,"
     "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
@@ -53,18 +55,27 @@ void buildGraphPipeline(mlir::OpPassManager &pm) {
   pm.addPass(mlir::createCSEPass());
 }
 
-void buildBufferizePipeline(mlir::OpPassManager &pm) {
+void buildBufferizePipeline(mlir::OpPassManager &pm,
+                            const PipelineOptions &options) {
   pm.addPass(passes::createConvertKilnToLinalgPass());
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
+  pm.addPass(passes::createPrepareEntryPointsPass());
   addTextual(pm, kBufferize);
+  passes::PlanMemoryPassOptions plan;
+  plan.reuse = options.memoryReuse;
+  pm.addPass(passes::createPlanMemoryPass(plan));
+  // The checker is cheap (quadratic in the buffers of one function) and
+  // proves every plan, so it always runs.
+  pm.addPass(passes::createVerifyMemoryPlanPass());
 }
 
 void buildLLVMPipeline(mlir::OpPassManager &pm) { addTextual(pm, kToLLVM); }
 
-void buildCompilePipeline(mlir::OpPassManager &pm) {
+void buildCompilePipeline(mlir::OpPassManager &pm,
+                          const PipelineOptions &options) {
   buildGraphPipeline(pm);
-  buildBufferizePipeline(pm);
+  buildBufferizePipeline(pm, options);
   buildLLVMPipeline(pm);
 }
 
@@ -76,14 +87,15 @@ void registerKilnPassesAndPipelines() {
       buildGraphPipeline);
   mlir::PassPipelineRegistration<>(
       "kiln-bufferize-pipeline",
-      "kiln IR to linalg on buffers with caller-owned outputs",
-      buildBufferizePipeline);
+      "kiln IR to linalg on buffers with caller-owned outputs and a planned "
+      "scratch arena",
+      [](mlir::OpPassManager &pm) { buildBufferizePipeline(pm); });
   mlir::PassPipelineRegistration<>(
       "kiln-llvm-pipeline", "Buffers to the LLVM dialect (bare pointers)",
       buildLLVMPipeline);
   mlir::PassPipelineRegistration<>(
       "kiln-compile-pipeline", "kiln IR to the LLVM dialect",
-      buildCompilePipeline);
+      [](mlir::OpPassManager &pm) { buildCompilePipeline(pm); });
 }
 
 } // namespace kiln

@@ -17,6 +17,13 @@
 
 namespace kiln {
 
+/// Options of the code-generation pipelines.
+struct PipelineOptions {
+  /// Let buffers that are never live at once share scratch bytes; false gives
+  /// every buffer its own slot (kiln compile --no-memory-reuse).
+  bool memoryReuse = true;
+};
+
 /// Graph-level clean-up of imported kiln IR for inference, in order:
 ///   1. kiln-freeze-params  (weights become constants)
 ///   2. canonicalize        (kiln folders: identities, constant folding)
@@ -25,11 +32,14 @@ void buildGraphPipeline(mlir::OpPassManager &pm);
 
 /// kiln IR to buffers:
 ///   1. convert-kiln-to-linalg, canonicalize, cse
-///   2. one-shot-bufferize of the whole module, identity layouts at function
+///   2. kiln-prepare-entry-points: inputs read-only, one buffer per output
+///   3. one-shot-bufferize of the whole module, identity layouts at function
 ///      boundaries (so entry points take plain dense buffers)
-///   3. buffer-results-to-out-params: results become caller-owned outputs
-///   4. buffer-deallocation-pipeline: every temporary is freed
-void buildBufferizePipeline(mlir::OpPassManager &pm);
+///   4. buffer-results-to-out-params: results become caller-owned outputs
+///   5. kiln-plan-memory: every temporary at a static offset of one scratch
+///      arena (the entry point's last argument), kiln-verify-memory-plan
+void buildBufferizePipeline(mlir::OpPassManager &pm,
+                            const PipelineOptions &options = {});
 
 /// Buffers to the LLVM dialect: linalg to loops, f32 math to polynomials
 /// (the rest to libm), then memref/arith/math/func/cf to LLVM with the
@@ -37,7 +47,8 @@ void buildBufferizePipeline(mlir::OpPassManager &pm);
 void buildLLVMPipeline(mlir::OpPassManager &pm);
 
 /// buildGraphPipeline + buildBufferizePipeline + buildLLVMPipeline.
-void buildCompilePipeline(mlir::OpPassManager &pm);
+void buildCompilePipeline(mlir::OpPassManager &pm,
+                          const PipelineOptions &options = {});
 
 /// Registers kiln's passes and named pipelines with the global registry.
 void registerKilnPassesAndPipelines();

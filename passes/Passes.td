@@ -58,6 +58,79 @@ def ApproximateMathPass : Pass<"kiln-approximate-math", ""> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def PlanMemoryPass : Pass<"kiln-plan-memory", "::mlir::ModuleOp"> {
+  let summary = "Places every intermediate buffer in one static scratch arena";
+  let description = [{
+    Runs after bufferization and `buffer-results-to-out-params`. Every
+    `memref.alloc` of an entry point becomes a `memref.view` at a static
+    offset of a scratch arena, which the function takes as a new last
+    argument (`memref<N x i8> {kiln.scratch}`); generated code then never
+    calls an allocator. Offsets come from live ranges over the function's
+    top-level steps: largest buffers first, each at the lowest aligned
+    offset free for its whole lifetime. The plan (offsets, sizes, live
+    ranges, producing ONNX nodes, arena size, lower bound, naive sum) is
+    left on the function as `kiln.memory_plan`.
+
+    Before:
+    ```mlir
+    func.func @f(%x: memref<4xf32>, %y: memref<4xf32>) {
+      %t = memref.alloc() {alignment = 64 : i64} : memref<4xf32>
+      ...
+    }
+    ```
+    After:
+    ```mlir
+    func.func @f(%x: memref<4xf32>, %y: memref<4xf32>,
+                 %scratch: memref<64xi8> {kiln.scratch}) {
+      %c0 = arith.constant 0 : index
+      %t = memref.view %scratch[%c0][] : memref<64xi8> to memref<4xf32>
+      ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"reuse", "reuse", "bool", /*default=*/"true",
+           "Share arena bytes between buffers that are never live at the "
+           "same time (false: every buffer its own slot, for debugging)">,
+    Option<"alignment", "alignment", "int64_t", /*default=*/"64",
+           "Alignment of every buffer in the arena, in bytes">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def PrepareEntryPointsPass
+    : Pass<"kiln-prepare-entry-points", "::mlir::ModuleOp"> {
+  let summary = "Makes entry points bufferize to the caller-owned buffer ABI";
+  let description = [{
+    Runs on tensors just before one-shot bufferization, on every public
+    function:
+
+    - arguments get `bufferization.writable = false`: inputs belong to the
+      caller and are never written, even when an op could reuse one in place
+      (a Gemm whose bias has the output's shape);
+    - a returned value that is an argument, or that is returned more than
+      once, is copied into a fresh tensor (`bufferization.alloc_tensor
+      copy(...)`), so that every output gets its own out-parameter.
+
+    Before:
+    ```mlir
+    func.func @f(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+      return %x, %x : tensor<4xf32>, tensor<4xf32>
+    }
+    ```
+    After:
+    ```mlir
+    func.func @f(%x: tensor<4xf32> {bufferization.writable = false}) -> ... {
+      %0 = bufferization.alloc_tensor() copy(%x) : tensor<4xf32>
+      %1 = bufferization.alloc_tensor() copy(%x) : tensor<4xf32>
+      return %0, %1 : tensor<4xf32>, tensor<4xf32>
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+}
+
 def ExpandMemRefCopyPass : Pass<"kiln-expand-memref-copy", ""> {
   let summary = "Turns memref.copy into linalg.copy, so no runtime call remains";
   let description = [{
@@ -84,54 +157,58 @@ def TileAndVectorizeContractionsPass
                 "register tiles into FMAs";
   let description = [{
     Runs on buffers, after bufferization and before
-    `convert-linalg-to-loops`. For every statically shaped contraction with
-    one M, one N and one K dimension (`linalg.matmul`, `matmul_transpose_a`,
-    `matmul_transpose_b`, `batch_matmul` and contraction `linalg.generic`s
-    with batch dims):
+    `convert-linalg-to-loops`. It takes every statically shaped contraction
+    with one element type: `linalg.matmul`, `matmul_transpose_a/b`,
+    `batch_matmul` and contraction `linalg.generic`s (e.g. batch dims that
+    only A has). Batch dims, and the M/N/K dims other than the innermost
+    ones, are tiled by 1. Then, one dimension at a time:
 
-    1. `matmul_transpose_b` first copies B into a transposed buffer (a
-       `linalg.transpose` into a `memref.alloc`), so that the register tiles
-       read rows of B;
-    2. batch dims are tiled by 1; then N, K and M by the cache tile sizes,
-       then N, M and K by the register tile sizes, one dimension at a time,
-       giving the loop order n, k, m (cache) and n, m, k (registers); a loop
-       whose step does not divide its range is peeled, so every tile has a
-       static shape (the remainder tiles are smaller but still vectorized);
-    3. every tile is vectorized (`linalg::vectorize`) into a
-       `vector.contract`; memref alias ops are folded into the transfers,
-       LICM and CSE run, and the accumulator's transfer_read/transfer_write
-       are hoisted out of the K loop into loop-carried vectors;
-    4. with `lower-contractions` (the default) the contractions become
-       outer products, i.e. broadcasts and `vector.fma`, and the transfers
-       become 1-D loads and stores, ready for `convert-vector-to-llvm`.
+    1. N, K and M are tiled by the cache tile sizes, N by the register
+       tile's width;
+    2. each K x NR strip of B is copied into a contiguous stack buffer (one
+       `memref.alloca` per function, viewed per strip) unless A is no taller
+       than one register tile; `matmul_transpose_b` is always packed, the
+       copy transposing it, and becomes a `linalg.matmul`;
+    3. M is tiled by the register tile's height and K by its depth.
 
-    Without explicit sizes the register tile follows the host's widest
-    vector: 8x32x1 (M x N x K) with AVX-512, 6x16x1 with AVX/AVX2, 4x8x1
-    otherwise; the cache tile is 128x128x128 with M rounded down to a
-    multiple of the register tile. Contractions with dynamic shapes, mixed
-    element types or several M/N/K dims are left to
-    `convert-linalg-to-loops`, as are ops on tensors.
+    A loop whose step does not divide its range is peeled, so the remainder
+    tiles get static shapes too and are vectorized like the others (no
+    masks, no scalar tail). Every tile then becomes a `vector.contract`
+    (`linalg::vectorize`); memref subviews are folded into the transfers,
+    LICM and CSE run, and the accumulator's transfer_read/transfer_write are
+    hoisted out of the K loop into loop-carried vectors, one per row. With
+    `lower-contractions` (the default) the contractions become broadcasts
+    and `vector.fma` (outer products) and the transfers 1-D loads and
+    stores, ready for `convert-vector-to-llvm`.
+
+    Defaults: the register tile follows the host's widest vectors, 8x32x1
+    (M x N x K) with AVX-512, 6x16x1 with AVX/AVX2, 4x8x1 otherwise; the
+    cache tile is (40 register rows) x 512 x 256. Contractions with dynamic
+    shapes or mixed element types, and ops on tensors, are left to
+    `convert-linalg-to-loops`.
 
     Before:
     ```mlir
     linalg.matmul ins(%a, %b : memref<512x512xf32>, memref<512x512xf32>)
                   outs(%c : memref<512x512xf32>)
     ```
-    After (the innermost loops):
+    After (the K loop of one 6x16 register tile; B's strip is packed):
     ```mlir
-    scf.for %k = %c0 to %c128 step %c1 iter_args(%acc0 = %c0v, ...) {
-      %b0 = vector.load %b[%kk, %j] : memref<512x512xf32>, vector<16xf32>
+    %r:6 = scf.for %k = %c0 to %c256 step %c1
+        iter_args(%c0v = %row0, ...) -> (vector<16xf32>, ...) {
+      %b = vector.load %strip[%k, %c0] : memref<256x16xf32>, vector<16xf32>
       %a0 = memref.load %a[%i, %kk] : memref<512x512xf32>
-      %s0 = vector.broadcast %a0 : f32 to vector<16xf32>
-      %r0 = vector.fma %s0, %b0, %acc0 : vector<16xf32>
+      %s0 = vector.splat %a0 : vector<16xf32>
+      %f0 = vector.fma %s0, %b, %c0v : vector<16xf32>
       ...
+      scf.yield %f0, ... : vector<16xf32>, ...
     }
     ```
   }];
   let options = [
     ListOption<"cacheTileSizes", "cache-tile-sizes", "int64_t",
-               "M,N,K sizes of the cache tiles (default 128,128,128, M "
-               "rounded down to a multiple of the register tile)">,
+               "M,N,K sizes of the cache tiles, 0 for untiled (default: "
+               "40 register rows,512,256)">,
     ListOption<"registerTileSizes", "register-tile-sizes", "int64_t",
                "M,N,K sizes of the register tiles (default from the host: "
                "8,32,1 with AVX-512, 6,16,1 with AVX2, 4,8,1 otherwise)">,
@@ -146,6 +223,22 @@ def TileAndVectorizeContractionsPass
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect"];
+}
+
+def VerifyMemoryPlanPass : Pass<"kiln-verify-memory-plan", "::mlir::ModuleOp"> {
+  let summary = "Proves that no two live buffers share scratch bytes";
+  let description = [{
+    Checks a planned entry point independently of the planner: every
+    `memref.view` of the scratch argument has a constant offset, is
+    aligned, lies inside the arena, and overlaps no other view whose live
+    range (over top-level steps, following every view of a buffer)
+    intersects its own; and no `memref.alloc` remains. Reports each
+    violation at the offending view, with a note at the other buffer.
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"64",
+           "Required alignment of every buffer offset">
+  ];
 }
 
 //===----------------------------------------------------------------------===//

@@ -35,7 +35,11 @@ int main(int argc, char **argv) {
   }
 
   float scores[LENET_OUTPUT_0_ELEMENTS];
-  lenet_run((const float *)kiln_tensor_const_data(input), scores);
+  /* Every intermediate tensor lives in this arena, at offsets planned at
+   * compile time: the model itself never allocates. */
+  static _Alignas(LENET_SCRATCH_ALIGNMENT) unsigned char
+      scratch[LENET_SCRATCH_BYTES];
+  lenet_run((const float *)kiln_tensor_const_data(input), scores, scratch);
   kiln_tensor_release(input);
 
   int best = 0;

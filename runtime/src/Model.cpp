@@ -27,7 +27,10 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <limits>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -40,6 +43,15 @@ namespace {
 /// Values shown per output by kiln_main: enough to recognise a result,
 /// short enough for one line.
 constexpr size_t maxSummaryValues = 8;
+
+/// The largest scratch_alignment accepted: a page, more than any vector
+/// register or cache line needs, so a larger value is a corrupt struct.
+constexpr uint64_t maxScratchAlignment = 4096;
+
+/// Frees a scratch arena from std::aligned_alloc.
+struct FreeDelete {
+  void operator()(void *pointer) const { std::free(pointer); }
+};
 
 /// "[1, 1, 28, 28]"; "[]" for a scalar.
 std::string formatDims(const int64_t *dims, size_t rank) {
@@ -145,6 +157,29 @@ kiln_status_t validateWeight(const kiln_model_info_t &model, int32_t index,
     return KILN_STATUS_INVALID_ARGUMENT;
   }
   return KILN_STATUS_OK;
+}
+
+/// Allocates the scratch arena of \p model, whose scratch_bytes is not 0,
+/// for one call into \p scratch. \returns KILN_STATUS_OUT_OF_MEMORY with a
+/// message naming the size when that fails.
+kiln_status_t allocateScratch(const kiln_model_info_t &model,
+                              std::unique_ptr<void, FreeDelete> &scratch,
+                              std::string &error) {
+  uint64_t alignment = model.scratch_alignment;
+  // aligned_alloc wants a multiple of the alignment. A size that cannot even
+  // be rounded up (or does not fit in size_t) could never be allocated.
+  if (model.scratch_bytes <=
+      std::numeric_limits<size_t>::max() - (alignment - 1)) {
+    size_t size = static_cast<size_t>((model.scratch_bytes + alignment - 1) /
+                                      alignment * alignment);
+    scratch.reset(std::aligned_alloc(static_cast<size_t>(alignment), size));
+  }
+  if (scratch)
+    return KILN_STATUS_OK;
+  error = formatString("model '%s': cannot allocate %" PRIu64
+                       " bytes of scratch memory (aligned to %" PRIu64 ")",
+                       model.name, model.scratch_bytes, alignment);
+  return KILN_STATUS_OUT_OF_MEMORY;
 }
 
 //===----------------------------------------------------------------------===//
@@ -389,6 +424,8 @@ void printUsage(const kiln_model_info_t &model, int argc, char **argv) {
       std::printf("weights: %s next to the executable, or --weights FILE\n",
                   path.substr(path.rfind('/') + 1).c_str());
   }
+  if (model.scratch_bytes > 0)
+    std::printf("scratch: %" PRIu64 " bytes per call\n", model.scratch_bytes);
 
   struct Option {
     const char *flags;
@@ -467,6 +504,22 @@ kiln_status_t validateModel(const kiln_model_info_t &model,
             validateWeight(model, i, model.weights[i], error);
         status != KILN_STATUS_OK)
       return status;
+  // Without scratch, the alignment is never used.
+  if (model.scratch_bytes > 0) {
+    uint64_t alignment = model.scratch_alignment;
+    if (alignment == 0 || (alignment & (alignment - 1)) != 0) {
+      error = formatString("model '%s': scratch_alignment %" PRIu64
+                           " is not a power of two",
+                           model.name, alignment);
+      return KILN_STATUS_INVALID_ARGUMENT;
+    }
+    if (alignment > maxScratchAlignment) {
+      error = formatString("model '%s': scratch_alignment %" PRIu64
+                           " is larger than %" PRIu64,
+                           model.name, alignment, maxScratchAlignment);
+      return KILN_STATUS_INVALID_ARGUMENT;
+    }
+  }
   return KILN_STATUS_OK;
 }
 
@@ -504,7 +557,8 @@ kiln_status_t runModel(const kiln_model_info_t &model,
 
   std::vector<Tensor> results(static_cast<size_t>(model.num_outputs));
   std::vector<void *> buffers;
-  buffers.reserve(static_cast<size_t>(model.num_inputs) + results.size());
+  buffers.reserve(static_cast<size_t>(model.num_inputs) + results.size() +
+                  /*scratch=*/1);
   // Generated code only reads its inputs (the ABI says so); the packed
   // signature just cannot say const.
   for (int32_t i = 0; i < model.num_inputs; ++i)
@@ -523,6 +577,16 @@ kiln_status_t runModel(const kiln_model_info_t &model,
       return status;
     }
     buffers.push_back(results[i].getData());
+  }
+  // One arena per call, so that concurrent calls never share one. Left
+  // uninitialised, as the ABI allows: zeroing a large arena would touch
+  // every page on every call.
+  std::unique_ptr<void, FreeDelete> scratch;
+  if (model.scratch_bytes > 0) {
+    if (kiln_status_t status = allocateScratch(model, scratch, error);
+        status != KILN_STATUS_OK)
+      return status;
+    buffers.push_back(scratch.get());
   }
   // A model without inputs and outputs still gets a valid array.
   void *noBuffers[1] = {nullptr};

@@ -27,8 +27,9 @@ namespace kiln::rt {
 
 /// Checks that \p model is a struct this runtime can use: the current ABI
 /// version (KILN_STATUS_INCOMPATIBLE otherwise), then non-null names and
-/// pointers, valid dtypes, ranks and dims, and weights with a slot, an
-/// aligned offset and a place in the data region
+/// pointers, valid dtypes, ranks and dims, weights with a slot, an aligned
+/// offset and a place in the data region, and a scratch_alignment that is a
+/// power of two up to 4096 when there is scratch
 /// (KILN_STATUS_INVALID_ARGUMENT). Every other function here, and
 /// WeightsMapping::map, requires a model that passed this check.
 kiln_status_t validateModel(const kiln_model_info_t &model, std::string &error);
@@ -44,8 +45,9 @@ kiln_status_t checkInput(const kiln_model_info_t &model, int32_t index,
 
 /// Checks that the weights of \p model are mapped
 /// (KILN_STATUS_FAILED_PRECONDITION otherwise) and \p inputs (num_inputs
-/// non-null tensors), allocates the outputs, runs \p model and moves the
-/// outputs into \p outputs, which is left unchanged on failure.
+/// non-null tensors), allocates the outputs and the scratch arena, runs
+/// \p model, frees the arena and moves the outputs into \p outputs, which is
+/// left unchanged on failure.
 kiln_status_t runModel(const kiln_model_info_t &model,
                        const Tensor *const *inputs,
                        std::vector<Tensor> &outputs, std::string &error);

@@ -103,6 +103,11 @@ struct CodegenFlags {
   cl::opt<unsigned> optLevel{"O", cl::desc("LLVM optimisation level (0-3)"),
                              cl::init(3), cl::Prefix,
                              cl::cat(commandCategory())};
+  cl::opt<bool> noMemoryReuse{
+      "no-memory-reuse",
+      cl::desc("Give every intermediate buffer its own scratch slot "
+               "(debugging)"),
+      cl::cat(commandCategory())};
   cl::opt<bool> printIrAfterAll{"print-ir-after-all",
                                 cl::desc("Print the IR after every pass"),
                                 cl::cat(commandCategory())};
@@ -128,6 +133,7 @@ struct CodegenFlags {
     options.targetCpu = targetCpu;
     options.targetFeatures = targetFeatures;
     options.optLevel = optLevel;
+    options.memoryReuse = !noMemoryReuse;
     return kiln::onnx::importModelFile(&context, model, load);
   }
 
@@ -169,6 +175,11 @@ int runCompile(std::vector<char *> &args, const char *argv0) {
                "'external' in NAME.weights, mapped at run time"),
       cl::value_desc("embedded|external"), cl::init("embedded"),
       cl::cat(commandCategory()));
+  static cl::opt<std::string> memoryPlan(
+      "memory-plan",
+      cl::desc("Write the scratch-memory plan to FILE (a table) and "
+               "FILE.svg (a picture)"),
+      cl::value_desc("FILE"), cl::cat(commandCategory()));
   static cl::opt<kiln::EmitKind> emit(
       "emit", cl::desc("What to produce"),
       cl::values(
@@ -210,6 +221,7 @@ int runCompile(std::vector<char *> &args, const char *argv0) {
   artifact.emit = emit;
   artifact.outDir = outDir;
   artifact.runtimeLibrary = runtimeLibraryPath(argv0);
+  artifact.memoryPlanPath = memoryPlan;
   std::vector<std::string> written;
   std::string error;
   if (mlir::failed(kiln::writeArtifacts(
@@ -268,13 +280,15 @@ int runRun(std::vector<char *> &args) {
     llvm::errs() << "kiln: error: " << error << "\n";
     return EXIT_FAILURE;
   }
-  if (mlir::failed(kiln::lowerToLLVMDialect(
-          **module, options,
-          [&](mlir::PassManager &pm) { return flags.configure(pm); })))
+  auto scratch = kiln::lowerToLLVMDialect(
+      **module, options,
+      [&](mlir::PassManager &pm) { return flags.configure(pm); });
+  if (mlir::failed(scratch))
     return EXIT_FAILURE;
   auto llvmContext = std::make_unique<llvm::LLVMContext>();
-  std::unique_ptr<llvm::Module> llvmModule = kiln::translateToLLVMIR(
-      **module, *llvmContext, *signature, options, *target, /*withMain=*/false);
+  std::unique_ptr<llvm::Module> llvmModule =
+      kiln::translateToLLVMIR(**module, *llvmContext, *signature, options,
+                              *target, /*withMain=*/false, *scratch);
   if (!llvmModule) {
     llvm::errs() << "kiln: error: translation to LLVM IR failed\n";
     return EXIT_FAILURE;

@@ -7,14 +7,18 @@
  * The ABI between generated code and the runtime. `kiln compile` emits, for
  * a model compiled under the name NAME:
  *
- *   void NAME_run(<one pointer per input>, <one pointer per output>);
- *   void NAME_run_packed(void **buffers);   // buffers[i]: inputs, then outputs
- *   const kiln_model_info_t NAME_info;      // describes both
+ *   void NAME_run(<one pointer per input>, <one pointer per output>,
+ *                 void *scratch);          // scratch only if scratch_bytes > 0
+ *   void NAME_run_packed(void **buffers);   // inputs, outputs, then scratch
+ *   const kiln_model_info_t NAME_info;      // describes them
  *
  * Buffers are dense, row-major, of exactly the shapes and element types in
  * NAME_info; inputs are read-only, outputs are fully written by each call.
- * Generated code keeps no state between calls and may be called from several
- * threads at once with distinct buffers.
+ * The scratch arena holds every intermediate tensor at an offset planned at
+ * compile time: generated code never allocates. Its contents need not be
+ * initialised and are garbage after a call. Generated code keeps no state
+ * between calls and may be called from several threads at once with
+ * distinct buffers and distinct scratch arenas.
  *
  * An executable built with `kiln compile --emit=exe` is NAME_info plus
  * `int main(int argc, char **argv) { return kiln_main(argc, argv,
@@ -37,7 +41,7 @@ KILN_EXTERN_C_BEGIN
 /// Bumped whenever the layout of the structs below changes; generated code
 /// stores the version it was compiled against in kiln_model_info_t, whose
 /// first member it must therefore stay in every version.
-#define KILN_MODEL_ABI_VERSION 2
+#define KILN_MODEL_ABI_VERSION 3
 
 /// One input or output of a compiled model.
 typedef struct kiln_io_info_t {
@@ -72,7 +76,8 @@ typedef struct kiln_model_info_t {
   const kiln_io_info_t *inputs;  ///< num_inputs entries, in graph order.
   const kiln_io_info_t *outputs; ///< num_outputs entries, in graph order.
   /// Runs the model: buffers[0..num_inputs) are the inputs, the next
-  /// num_outputs the outputs. Never NULL.
+  /// num_outputs the outputs, then (when scratch_bytes > 0) the scratch
+  /// arena. Never NULL.
   void (*run_packed)(void **buffers);
   /// Weights kept outside the code (`kiln compile --weights=external`):
   /// num_weights entries, 0 when every weight is embedded in the object.
@@ -83,6 +88,13 @@ typedef struct kiln_model_info_t {
   uint64_t weights_checksum;
   /// Total size of the data region of the weights file.
   uint64_t weights_bytes;
+  /// Bytes of scratch memory one call needs: every intermediate tensor lives
+  /// at a static offset in this arena (the compiler's memory plan), and
+  /// generated code allocates nothing. 0 when the model needs none.
+  uint64_t scratch_bytes;
+  /// Required alignment of the scratch arena, a power of two (64); at most
+  /// 4096. Ignored when scratch_bytes is 0.
+  uint64_t scratch_alignment;
 } kiln_model_info_t;
 
 /// Checks that \p tensor can be input \p index of \p model: same dtype, rank
@@ -102,7 +114,9 @@ KILN_API kiln_status_t kiln_model_check_input(const kiln_model_info_t *model,
 /// Runs \p model on \p inputs (an array of num_inputs tensors, each checked
 /// with kiln_model_check_input first) and creates one tensor per output in
 /// \p out_outputs (an array of num_outputs pointers; the caller releases
-/// each tensor). Either array may be NULL when its count is 0. \p model,
+/// each tensor). A model with scratch_bytes > 0 gets a scratch arena
+/// allocated for this call and freed before it returns. Either array may be
+/// NULL when its count is 0. \p model,
 /// \p inputs and the tensors are borrowed for the call; no output aliases an
 /// input.
 ///
@@ -116,7 +130,8 @@ KILN_API kiln_status_t kiln_model_check_input(const kiln_model_info_t *model,
 /// \p model; KILN_STATUS_INCOMPATIBLE if the model was built for another ABI
 /// version; KILN_STATUS_FAILED_PRECONDITION if the model keeps its weights in
 /// a file that is not mapped (a weight slot is NULL); the check's status on a
-/// bad input; KILN_STATUS_OUT_OF_MEMORY.
+/// bad input; KILN_STATUS_OUT_OF_MEMORY if the outputs or the scratch arena
+/// cannot be allocated.
 KILN_API kiln_status_t kiln_model_run(const kiln_model_info_t *model,
                                       const kiln_tensor_t *const *inputs,
                                       kiln_tensor_t **out_outputs, char *error,
@@ -186,7 +201,8 @@ KILN_API void kiln_weights_release(kiln_weights_t *weights);
 /// rank 2 with first dim 1, with at least 2 elements, the flat index of its
 /// largest value (the first one on ties, as numpy.argmax). Summaries are
 /// printed once every output is written. `-h`/`--help` prints a usage that
-/// lists the inputs and outputs; `--` ends the options.
+/// lists the inputs and outputs (and, for a model with scratch, "scratch: N
+/// bytes per call"); `--` ends the options.
 ///
 /// Errors go to stderr as one line starting with the file it concerns, or
 /// with NAME for command-line errors (with the basename of argv[0] when

@@ -57,13 +57,17 @@ int kilnTestRoundTripFromC(const char *path, char *error, size_t error_size) {
   return failedStep;
 }
 
-/* A compiled model as generated code would define it in C: y = 2 * x. */
+/* A compiled model as generated code would define it in C: y = 2 * x, with
+ * the intermediate x + x kept in the scratch arena. */
 static void doubleRunPacked(void **buffers) {
   const float *x = buffers[0];
   float *y = buffers[1];
+  float *sum = buffers[2];
   int i;
   for (i = 0; i < 4; ++i)
-    y[i] = 2.0f * x[i];
+    sum[i] = x[i] + x[i];
+  for (i = 0; i < 4; ++i)
+    y[i] = sum[i];
 }
 static const int64_t doubleDims[2] = {2, 2};
 static const kiln_io_info_t doubleInputs[1] = {
@@ -71,8 +75,21 @@ static const kiln_io_info_t doubleInputs[1] = {
 static const kiln_io_info_t doubleOutputs[1] = {
     {"y", KILN_DTYPE_F32, 2, doubleDims}};
 static const kiln_model_info_t doubleInfo = {
-    KILN_MODEL_ABI_VERSION, "double",        NULL, 1,    1, doubleInputs,
-    doubleOutputs,          doubleRunPacked, 0,    NULL, 0, 0};
+    KILN_MODEL_ABI_VERSION,
+    "double",
+    NULL,
+    1,
+    1,
+    doubleInputs,
+    doubleOutputs,
+    doubleRunPacked,
+    0,
+    NULL,
+    0,
+    0,
+    /*scratch_bytes=*/4 * sizeof(float),
+    /*scratch_alignment=*/64,
+};
 
 /* Returns 0, or the number of the first step that failed. */
 int kilnTestModelFromC(char *error, size_t error_size) {

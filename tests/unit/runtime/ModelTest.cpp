@@ -7,7 +7,8 @@
 // The compiled models here are hand-written stand-ins for generated code: a
 // kiln_model_info_t constant and a run_packed function, exactly what
 // `kiln compile` emits, all with their weights embedded (num_weights 0;
-// WeightsTest.cpp covers weights files). kiln_main is run in-process on argv
+// WeightsTest.cpp covers weights files) and all but staged without scratch
+// memory. kiln_main is run in-process on argv
 // vectors, with stdout and stderr captured; the texts it prints are matched
 // exactly because lit tests depend on them.
 //
@@ -22,6 +23,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -104,12 +106,20 @@ void affineRunPacked(void **buffers) {
 const kiln_io_info_t affineInputs[] = {{"x", KILN_DTYPE_F32, 2, dims2x3}};
 const kiln_io_info_t affineOutputs[] = {{"y", KILN_DTYPE_F32, 2, dims2x3}};
 const kiln_model_info_t affineModel = {
-    KILN_MODEL_ABI_VERSION, "affine",      "affine.onnx",   1, 1,
-    affineInputs,           affineOutputs, affineRunPacked,
+    KILN_MODEL_ABI_VERSION,
+    "affine",
+    "affine.onnx",
+    1,
+    1,
+    affineInputs,
+    affineOutputs,
+    affineRunPacked,
     /*num_weights=*/0,
     /*weights=*/nullptr,
     /*weights_checksum=*/0,
     /*weights_bytes=*/0,
+    /*scratch_bytes=*/0,
+    /*scratch_alignment=*/64,
 };
 
 /// classify: scores[j] = (features[0][j] + features[1][j]) * weights[j] as
@@ -134,12 +144,14 @@ const kiln_io_info_t classifyOutputs[] = {
     {"scores", KILN_DTYPE_F32, 2, dims1x3},
     {"labels", KILN_DTYPE_I64, 1, dims2}};
 const kiln_model_info_t classifyModel = {
-    KILN_MODEL_ABI_VERSION, "classify",      "classify.onnx",   2, 2,
-    classifyInputs,         classifyOutputs, classifyRunPacked,
+    KILN_MODEL_ABI_VERSION,   "classify",      "classify.onnx",   2, 2,
+    classifyInputs,           classifyOutputs, classifyRunPacked,
     /*num_weights=*/0,
     /*weights=*/nullptr,
     /*weights_checksum=*/0,
     /*weights_bytes=*/0,
+    /*scratch_bytes=*/0,
+    /*scratch_alignment=*/64,
 };
 
 /// consts: no inputs; one output per corner of the summary format.
@@ -176,25 +188,74 @@ const kiln_io_info_t constsOutputs[] = {
     {"special", KILN_DTYPE_F64, 2, dims2x3},
     {"dense/BiasAdd:0", KILN_DTYPE_U8, 1, dims3}};
 const kiln_model_info_t constsModel = {
-    KILN_MODEL_ABI_VERSION, "consts",        nullptr, 0, 7, nullptr,
-    constsOutputs,          constsRunPacked,
+    KILN_MODEL_ABI_VERSION,   "consts", nullptr, 0, 7, nullptr, constsOutputs,
+    constsRunPacked,
     /*num_weights=*/0,
     /*weights=*/nullptr,
     /*weights_checksum=*/0,
     /*weights_bytes=*/0,
+    /*scratch_bytes=*/0,
+    /*scratch_alignment=*/64,
 };
 
 /// lazy: writes nothing, so its output shows what the runtime allocated.
 void lazyRunPacked(void **) {}
 const kiln_io_info_t lazyOutputs[] = {{"y", KILN_DTYPE_I32, 1, dims3}};
 const kiln_model_info_t lazyModel = {
-    KILN_MODEL_ABI_VERSION, "lazy", nullptr, 0, 1, nullptr, lazyOutputs,
+    KILN_MODEL_ABI_VERSION,
+    "lazy",
+    nullptr,
+    0,
+    1,
+    nullptr,
+    lazyOutputs,
     lazyRunPacked,
     /*num_weights=*/0,
     /*weights=*/nullptr,
     /*weights_checksum=*/0,
     /*weights_bytes=*/0,
+    /*scratch_bytes=*/0,
+    /*scratch_alignment=*/64,
 };
+
+/// staged: y = x * 2 + 1 over f32 [2, 3] in two steps, as generated code
+/// runs a graph: tmp = x * 2 in the scratch arena, then y = tmp + 1. It
+/// records the arena it was given, to check where it points.
+int stagedRuns = 0;
+void *stagedScratch = nullptr;
+void stagedRunPacked(void **buffers) {
+  ++stagedRuns;
+  stagedScratch = buffers[2];
+  const auto *x = static_cast<const float *>(buffers[0]);
+  auto *y = static_cast<float *>(buffers[1]);
+  auto *tmp = static_cast<float *>(buffers[2]);
+  for (int i = 0; i < 6; ++i)
+    tmp[i] = x[i] * 2.0f;
+  for (int i = 0; i < 6; ++i)
+    y[i] = tmp[i] + 1.0f;
+}
+const kiln_model_info_t stagedModel = {
+    KILN_MODEL_ABI_VERSION,
+    "staged",
+    "staged.onnx",
+    1,
+    1,
+    affineInputs,
+    affineOutputs,
+    stagedRunPacked,
+    /*num_weights=*/0,
+    /*weights=*/nullptr,
+    /*weights_checksum=*/0,
+    /*weights_bytes=*/0,
+    // Not a multiple of the alignment: the runtime must round it up.
+    /*scratch_bytes=*/6 * sizeof(float),
+    /*scratch_alignment=*/64,
+};
+const std::vector<float> stagedExpected = {3, 5, 7, 9, 11, 13};
+
+bool isAligned(const void *pointer, uint64_t alignment) {
+  return reinterpret_cast<uintptr_t>(pointer) % alignment == 0;
+}
 
 TensorPtr affineInput() {
   return makeTensor(KILN_DTYPE_F32, {2, 3},
@@ -275,18 +336,42 @@ TEST(ModelCheckInputTest, RejectsIndexOutOfRange) {
 }
 
 TEST(ModelCheckInputTest, RejectsModelOfAnotherAbiVersion) {
-  static_assert(KILN_MODEL_ABI_VERSION == 2, "update the messages below");
+  static_assert(KILN_MODEL_ABI_VERSION == 3, "update the messages below");
   kiln_model_info_t model = affineModel;
   model.abi_version = KILN_MODEL_ABI_VERSION + 1;
   TensorPtr x = affineInput();
   EXPECT_EQ(checkInput(&model, 0, x.get(), KILN_STATUS_INCOMPATIBLE),
-            "model ABI version 3 is not supported by this runtime (version "
-            "2); recompile the model with a matching kiln");
+            "model ABI version 4 is not supported by this runtime (version "
+            "3); recompile the model with a matching kiln");
+  // Version 2 structs end at weights_bytes: no scratch fields.
+  model.abi_version = 2;
+  EXPECT_EQ(checkInput(&model, 0, x.get(), KILN_STATUS_INCOMPATIBLE),
+            "model ABI version 2 is not supported by this runtime (version "
+            "3); recompile the model with a matching kiln");
   // Version 1 structs end at run_packed: none of the weight fields exist.
   model.abi_version = 1;
   EXPECT_EQ(checkInput(&model, 0, x.get(), KILN_STATUS_INCOMPATIBLE),
             "model ABI version 1 is not supported by this runtime (version "
-            "2); recompile the model with a matching kiln");
+            "3); recompile the model with a matching kiln");
+}
+
+TEST(ModelCheckInputTest, ReadsNothingPastTheEndOfAVersion2Struct) {
+  // A model compiled for version 2 has a struct that stops where the scratch
+  // fields begin; on the heap, ASan reports any read beyond it.
+  constexpr size_t version2Size = offsetof(kiln_model_info_t, scratch_bytes);
+  kiln_model_info_t model = affineModel;
+  model.abi_version = 2;
+  std::unique_ptr<unsigned char[]> storage(new unsigned char[version2Size]);
+  std::memcpy(storage.get(), &model, version2Size);
+  const auto *old = reinterpret_cast<const kiln_model_info_t *>(storage.get());
+  TensorPtr x = affineInput();
+  const kiln_tensor_t *inputs[] = {x.get()};
+  kiln_tensor_t *outputs[1] = {sentinel()};
+  EXPECT_TRUE(startsWith(checkInput(old, 0, x.get(), KILN_STATUS_INCOMPATIBLE),
+                         "model ABI version 2 is not supported"));
+  EXPECT_EQ(kiln_model_run(old, inputs, outputs, nullptr, 0),
+            KILN_STATUS_INCOMPATIBLE);
+  EXPECT_EQ(outputs[0], sentinel());
 }
 
 TEST(ModelCheckInputTest, RejectsMalformedModelInfo) {
@@ -338,12 +423,53 @@ TEST(ModelCheckInputTest, RejectsMalformedModelInfo) {
        "model 'affine': num_weights is negative"},
       {with([](auto &m) { m.num_weights = 1; }),
        "model 'affine': weights is NULL"},
+      {with([](auto &m) {
+         m.scratch_bytes = 16;
+         m.scratch_alignment = 48;
+       }),
+       "model 'affine': scratch_alignment 48 is not a power of two"},
+      {with([](auto &m) {
+         m.scratch_bytes = 16;
+         m.scratch_alignment = 0;
+       }),
+       "model 'affine': scratch_alignment 0 is not a power of two"},
+      {with([](auto &m) {
+         m.scratch_bytes = 16;
+         m.scratch_alignment = 8192;
+       }),
+       "model 'affine': scratch_alignment 8192 is larger than 4096"},
+      {with([](auto &m) {
+         m.scratch_bytes = 1;
+         m.scratch_alignment = uint64_t{1} << 63;
+       }),
+       "model 'affine': scratch_alignment 9223372036854775808 is larger "
+       "than 4096"},
   };
   TensorPtr x = affineInput();
   for (const Case &c : cases) {
     SCOPED_TRACE(c.message);
     EXPECT_EQ(checkInput(&c.model, 0, x.get(), KILN_STATUS_INVALID_ARGUMENT),
               c.message);
+  }
+}
+
+TEST(ModelCheckInputTest, AcceptsEveryPowerOfTwoScratchAlignmentUpToAPage) {
+  TensorPtr x = affineInput();
+  kiln_model_info_t model = stagedModel;
+  for (uint64_t alignment = 1; alignment <= 4096; alignment *= 2) {
+    SCOPED_TRACE(alignment);
+    model.scratch_alignment = alignment;
+    EXPECT_EQ(checkInput(&model, 0, x.get(), KILN_STATUS_OK), "");
+  }
+}
+
+TEST(ModelCheckInputTest, IgnoresScratchAlignmentWithoutScratch) {
+  TensorPtr x = affineInput();
+  kiln_model_info_t model = affineModel;
+  for (uint64_t alignment : {0, 48, 8192}) {
+    SCOPED_TRACE(alignment);
+    model.scratch_alignment = alignment;
+    EXPECT_EQ(checkInput(&model, 0, x.get(), KILN_STATUS_OK), "");
   }
 }
 
@@ -446,6 +572,81 @@ TEST(ModelRunTest, RunsModelWithoutInputsOrOutputs) {
   EXPECT_EQ(kiln_model_run(&model, nullptr, nullptr, nullptr, 0),
             KILN_STATUS_OK);
   EXPECT_EQ(runs, 1);
+}
+
+TEST(ModelRunTest, PassesAnAlignedScratchArenaAfterTheOutputs) {
+  TensorPtr x = affineInput();
+  const kiln_tensor_t *inputs[] = {x.get()};
+  kiln_tensor_t *outputs[1] = {sentinel()};
+  char error[512] = "stale";
+  int runsBefore = stagedRuns;
+  stagedScratch = nullptr;
+  ASSERT_EQ(kiln_model_run(&stagedModel, inputs, outputs, error, sizeof(error)),
+            KILN_STATUS_OK)
+      << error;
+  TensorPtr y(outputs[0]);
+  EXPECT_STREQ(error, "");
+  EXPECT_EQ(stagedRuns, runsBefore + 1);
+  EXPECT_EQ(valuesOf<float>(y.get()), stagedExpected);
+  ASSERT_NE(stagedScratch, nullptr);
+  EXPECT_TRUE(isAligned(stagedScratch, 64)) << stagedScratch;
+  EXPECT_NE(stagedScratch, kiln_tensor_const_data(x.get()));
+  EXPECT_NE(stagedScratch, kiln_tensor_const_data(y.get()));
+}
+
+TEST(ModelRunTest, AlignsScratchArenaAsTheModelAsks) {
+  TensorPtr x = affineInput();
+  const kiln_tensor_t *inputs[] = {x.get()};
+  kiln_model_info_t model = stagedModel;
+  // From the alignment of the floats the model stores there up to a page,
+  // with sizes below, between and above the alignments.
+  for (uint64_t alignment : {4, 16, 64, 256, 4096})
+    for (uint64_t bytes : {24, 100, 4097}) {
+      SCOPED_TRACE("alignment " + std::to_string(alignment) + ", bytes " +
+                   std::to_string(bytes));
+      model.scratch_alignment = alignment;
+      model.scratch_bytes = bytes;
+      stagedScratch = nullptr;
+      kiln_tensor_t *output = nullptr;
+      ASSERT_EQ(kiln_model_run(&model, inputs, &output, nullptr, 0),
+                KILN_STATUS_OK);
+      TensorPtr y(output);
+      EXPECT_EQ(valuesOf<float>(y.get()), stagedExpected);
+      ASSERT_NE(stagedScratch, nullptr);
+      EXPECT_TRUE(isAligned(stagedScratch, alignment)) << stagedScratch;
+    }
+}
+
+TEST(ModelRunTest, ReportsScratchArenaThatCannotBeAllocated) {
+  // Under ASan this needs allocator_may_return_null=1, which TensorTest.cpp
+  // sets for this whole test binary.
+  struct Case {
+    uint64_t bytes;
+    const char *message;
+  };
+  const Case cases[] = {
+      {uint64_t{1} << 62, "model 'staged': cannot allocate "
+                          "4611686018427387904 bytes of scratch memory "
+                          "(aligned to 64)"},
+      // Rounding it up to the alignment would overflow.
+      {UINT64_MAX, "model 'staged': cannot allocate 18446744073709551615 "
+                   "bytes of scratch memory (aligned to 64)"},
+  };
+  TensorPtr x = affineInput();
+  const kiln_tensor_t *inputs[] = {x.get()};
+  for (const Case &c : cases) {
+    SCOPED_TRACE(c.bytes);
+    kiln_model_info_t model = stagedModel;
+    model.scratch_bytes = c.bytes;
+    kiln_tensor_t *outputs[1] = {sentinel()};
+    char error[512] = "stale";
+    int runsBefore = stagedRuns;
+    EXPECT_EQ(kiln_model_run(&model, inputs, outputs, error, sizeof(error)),
+              KILN_STATUS_OUT_OF_MEMORY);
+    EXPECT_STREQ(error, c.message);
+    EXPECT_EQ(outputs[0], nullptr);
+    EXPECT_EQ(stagedRuns, runsBefore);
+  }
 }
 
 TEST(ModelRunTest, RejectsBadInputClearingOutputsWithoutRunning) {
@@ -767,6 +968,58 @@ TEST_F(ModelMainTest, PrintsUsageOfModelWithoutInputsOrSource) {
             "  --           treat every later argument as an input\n");
 }
 
+TEST_F(ModelMainTest, RunsModelWithScratch) {
+  writeNpy("x.npy", affineInput().get());
+  MainResult result = runMain(stagedModel, {"x.npy"});
+  EXPECT_EQ(result.exitCode, 0) << result.err;
+  EXPECT_EQ(result.err, "");
+  EXPECT_EQ(result.out, "y: f32 [2, 3] -> y.npy\n"
+                        "  [3, 5, 7, 9, 11, 13]\n");
+  EXPECT_TRUE(isAligned(stagedScratch, 64)) << stagedScratch;
+  TensorPtr y = readNpy("y.npy");
+  ASSERT_NE(y, nullptr);
+  EXPECT_EQ(valuesOf<float>(y.get()), stagedExpected);
+}
+
+TEST_F(ModelMainTest, PrintsScratchSizeInUsage) {
+  MainResult result = runMain(stagedModel, {"--help"});
+  EXPECT_EQ(result.exitCode, 0);
+  EXPECT_EQ(result.err, "");
+  EXPECT_EQ(result.out,
+            "usage: staged [-o OUT.npy]... IN.npy...\n"
+            "\n"
+            "Runs model 'staged' (compiled from staged.onnx) on .npy inputs "
+            "and writes its outputs as .npy files.\n"
+            "\n"
+            "inputs, in order:\n"
+            "  x: f32 [2, 3]\n"
+            "outputs, in order, and where they go without -o:\n"
+            "  y: f32 [2, 3] -> y.npy\n"
+            "scratch: 24 bytes per call\n"
+            "\n"
+            "options:\n"
+            "  -o OUT.npy   write the next output to OUT.npy\n"
+            "  -h, --help   print this help and exit\n"
+            "  --           treat every later argument as an input\n");
+}
+
+TEST_F(ModelMainTest, ReportsScratchArenaThatCannotBeAllocated) {
+  writeNpy("x.npy", affineInput().get());
+  kiln_model_info_t model = stagedModel;
+  model.scratch_bytes = uint64_t{1} << 62;
+  int runsBefore = stagedRuns;
+  MainResult result = runMain(model, {"x.npy"});
+  EXPECT_EQ(result.exitCode, 1);
+  EXPECT_EQ(result.out, "");
+  // ASan warns about the failed allocation first, on stderr as well.
+  if (startsWith(result.err, "=="))
+    result.err.erase(0, result.err.find('\n') + 1);
+  EXPECT_EQ(result.err, "model 'staged': cannot allocate 4611686018427387904 "
+                        "bytes of scratch memory (aligned to 64)\n");
+  EXPECT_EQ(stagedRuns, runsBefore);
+  EXPECT_EQ(listDir(), (std::vector<std::string>{"x.npy"}));
+}
+
 TEST_F(ModelMainTest, ReportsMissingInputFile) {
   int runsBefore = affineRuns;
   EXPECT_EQ(expectFails(affineModel, {"nope.npy"}),
@@ -890,7 +1143,7 @@ TEST_F(ModelMainTest, RejectsModelOfAnotherAbiVersionNamingTheProgram) {
   EXPECT_EQ(exitCode, 1);
   EXPECT_EQ(out, "");
   EXPECT_EQ(err, "affine: model ABI version 7 is not supported by this "
-                 "runtime (version 2); recompile the model with a matching "
+                 "runtime (version 3); recompile the model with a matching "
                  "kiln\n");
 }
 

@@ -123,17 +123,27 @@ const kiln_model_info_t scaledModel = {
     scaledWeights,
     /*weights_checksum=*/fnv1a64(scaledData()),
     /*weights_bytes=*/dataBytes,
+    /*scratch_bytes=*/0,
+    /*scratch_alignment=*/64,
 };
 
 /// plain: the same signature with every weight embedded.
 void plainRunPacked(void **) {}
 const kiln_model_info_t plainModel = {
-    KILN_MODEL_ABI_VERSION, "plain",       nullptr,        1, 1,
-    scaledInputs,           scaledOutputs, plainRunPacked,
+    KILN_MODEL_ABI_VERSION,
+    "plain",
+    nullptr,
+    1,
+    1,
+    scaledInputs,
+    scaledOutputs,
+    plainRunPacked,
     /*num_weights=*/0,
     /*weights=*/nullptr,
     /*weights_checksum=*/0,
     /*weights_bytes=*/0,
+    /*scratch_bytes=*/0,
+    /*scratch_alignment=*/64,
 };
 
 TensorPtr scaledInput() {
@@ -598,7 +608,7 @@ TEST_F(WeightsTest, RejectsMalformedModelInfo) {
   model.abi_version = 1;
   EXPECT_EQ(map(&model, path.c_str(), KILN_STATUS_INCOMPATIBLE),
             "model ABI version 1 is not supported by this runtime (version "
-            "2); recompile the model with a matching kiln");
+            "3); recompile the model with a matching kiln");
 }
 
 TEST_F(WeightsTest, RejectsModelWithoutWeights) {

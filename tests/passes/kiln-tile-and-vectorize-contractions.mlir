@@ -1,0 +1,148 @@
+// Explicit tile sizes keep the checks independent of the host's vector width.
+// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{register-tile-sizes=4,16,1 cache-tile-sizes=0,32,64 lower-contractions=0}))' | FileCheck %s
+// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{register-tile-sizes=4,16,1 cache-tile-sizes=0,32,64}))' | FileCheck %s --check-prefix=LOWER
+
+// Dividing sizes: N register tiles, each packing its K x 16 strip of B into
+// the stack buffer, then M register tiles whose 4x16 accumulator lives in
+// the K loop's iter_args, read before and written after the loop.
+// CHECK-LABEL: func.func @tiles_divisible_matmul(
+//  CHECK-SAME:     %[[A:[^:]+]]: memref<8x64xf32>, %[[B:[^:]+]]: memref<64x32xf32>, %[[C:[^:]+]]: memref<8x32xf32>)
+//       CHECK:   %[[BUFFER:.+]] = memref.alloca() {alignment = 64 : i64} : memref<4096xi8>
+//       CHECK:   %[[STRIP:.+]] = memref.view %[[BUFFER]]{{.*}} to memref<64x16xf32>
+//       CHECK:   scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step %[[C16:[^ ]+]]
+//       CHECK:     scf.for %[[KP:.+]] =
+//       CHECK:       %[[ROW:.+]] = vector.transfer_read %[[B]][%[[KP]], %[[J]]]{{.*}} vector<16xf32>
+//       CHECK:       vector.transfer_write %[[ROW]], %[[STRIP]][%[[KP]], %{{.+}}]
+//       CHECK:     scf.for %[[I:.+]] = %{{.+}} to %{{.+}} step %[[C4:[^ ]+]]
+//       CHECK:       %[[INIT:.+]] = vector.transfer_read %[[C]][%[[I]], %[[J]]]{{.*}} vector<4x16xf32>
+//       CHECK:       %[[ACC:.+]] = scf.for %[[K:.+]] = {{.*}} iter_args(%[[SUM:.+]] = %[[INIT]]) -> (vector<4x16xf32>)
+//       CHECK:         %[[LHS:.+]] = vector.transfer_read %[[A]][%[[I]], %[[K]]]{{.*}} vector<4x1xf32>
+//       CHECK:         %[[RHS:.+]] = vector.transfer_read %[[STRIP]][%[[K]], %{{.+}}]{{.*}} vector<16xf32>
+//       CHECK:         %[[RHS2:.+]] = vector.broadcast %[[RHS]] : vector<16xf32> to vector<1x16xf32>
+//       CHECK:         %[[NEXT:.+]] = vector.contract {{.*}} %[[LHS]], %[[RHS2]], %[[SUM]] : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+//       CHECK:         scf.yield %[[NEXT]]
+//       CHECK:       vector.transfer_write %[[ACC]], %[[C]][%[[I]], %[[J]]]
+//   CHECK-NOT:   linalg.matmul
+// LOWER-LABEL: func.func @tiles_divisible_matmul(
+//       LOWER:   scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+//       LOWER:     %[[A0:.+]] = memref.load
+//       LOWER:     %[[B0:.+]] = vector.load {{.*}} vector<16xf32>
+//       LOWER:     %[[S0:.+]] = vector.splat %[[A0]] : vector<16xf32>
+//       LOWER:     vector.fma %[[S0]], %[[B0]], %{{.+}} : vector<16xf32>
+//   LOWER-NOT:   vector.contract
+//   LOWER-NOT:   vector.transfer_read
+func.func @tiles_divisible_matmul(%a: memref<8x64xf32>, %b: memref<64x32xf32>, %c: memref<8x32xf32>) {
+  linalg.matmul ins(%a, %b : memref<8x64xf32>, memref<64x32xf32>) outs(%c : memref<8x32xf32>)
+  return
+}
+
+// -----
+
+// Ragged sizes: the partial M, N and K tiles are peeled into static
+// remainder tiles (10 = 2 x 4 + 2 rows, 20 = 16 + 4 columns, 70 = 64 + 6
+// in K), so every tile is vectorized and no linalg.matmul is left.
+// CHECK-LABEL: func.func @peels_ragged_matmul(
+//   CHECK-DAG:   vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+//   CHECK-DAG:   vector<2x1xf32>, vector<1x16xf32> into vector<2x16xf32>
+//   CHECK-DAG:   vector<4x1xf32>, vector<1x4xf32> into vector<4x4xf32>
+//   CHECK-DAG:   vector<2x1xf32>, vector<1x4xf32> into vector<2x4xf32>
+//   CHECK-NOT:   linalg.matmul
+func.func @peels_ragged_matmul(%a: memref<10x70xf32>, %b: memref<70x20xf32>, %c: memref<10x20xf32>) {
+  linalg.matmul ins(%a, %b : memref<10x70xf32>, memref<70x20xf32>) outs(%c : memref<10x20xf32>)
+  return
+}
+
+// -----
+
+// B^T (Gemm with transB, PyTorch's Linear): each strip is transposed while
+// packed, and the register tiles are those of a plain matmul.
+// CHECK-LABEL: func.func @packs_transposed_b(
+//  CHECK-SAME:     %[[A:[^:]+]]: memref<4x64xf32>, %[[BT:[^:]+]]: memref<32x64xf32>
+//       CHECK:   %[[STRIP:.+]] = memref.view {{.*}} to memref<64x16xf32>
+//       CHECK:   vector.transfer_read %[[BT]]{{.*}} vector<16x1xf32>
+//       CHECK:   vector.transpose
+//       CHECK:   vector.transfer_write {{.*}}, %[[STRIP]]
+//       CHECK:   vector.contract {{.*}} : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+//   CHECK-NOT:   linalg.matmul_transpose_b
+func.func @packs_transposed_b(%a: memref<4x64xf32>, %bt: memref<32x64xf32>, %c: memref<4x32xf32>) {
+  linalg.matmul_transpose_b ins(%a, %bt : memref<4x64xf32>, memref<32x64xf32>) outs(%c : memref<4x32xf32>)
+  return
+}
+
+// -----
+
+// Batch dims are tiled by 1 and dropped from the vectors. A block of A no
+// taller than one register tile is not worth packing B for.
+// CHECK-LABEL: func.func @tiles_batch_matmul(
+//       CHECK:   scf.for %[[BATCH:.+]] = %{{.+}} to %{{.+}} step %{{.+}}
+//   CHECK-NOT:     memref.view
+//       CHECK:     vector.contract {{.*}} : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+//   CHECK-NOT:   linalg.batch_matmul
+func.func @tiles_batch_matmul(%a: memref<3x4x8xf32>, %b: memref<3x8x16xf32>, %c: memref<3x4x16xf32>) {
+  linalg.batch_matmul ins(%a, %b : memref<3x4x8xf32>, memref<3x8x16xf32>) outs(%c : memref<3x4x16xf32>)
+  return
+}
+
+// -----
+
+// A contraction generic whose batch dim only A has (NumPy broadcasting in
+// MatMul): that dim is tiled by 1 too, the rest is a matmul.
+#lhs = affine_map<(b, m, n, k) -> (b, m, k)>
+#rhs = affine_map<(b, m, n, k) -> (k, n)>
+#out = affine_map<(b, m, n, k) -> (b, m, n)>
+// CHECK-LABEL: func.func @tiles_broadcast_generic(
+//       CHECK:   scf.for
+//       CHECK:     vector.contract {{.*}} : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+//   CHECK-NOT:   linalg.generic
+func.func @tiles_broadcast_generic(%a: memref<2x4x8xf32>, %b: memref<8x16xf32>, %c: memref<2x4x16xf32>) {
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<2x4x8xf32>, memref<8x16xf32>) outs(%c : memref<2x4x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Must not fire on a generic that is not a contraction (a sum of squares).
+#in = affine_map<(i, j) -> (i, j)>
+#red = affine_map<(i, j) -> (i)>
+// CHECK-LABEL: func.func @keeps_non_contraction(
+//       CHECK:   linalg.generic
+//   CHECK-NOT:   vector.
+func.func @keeps_non_contraction(%a: memref<8x16xf32>, %c: memref<8xf32>) {
+  linalg.generic {indexing_maps = [#in, #red], iterator_types = ["parallel", "reduction"]}
+      ins(%a : memref<8x16xf32>) outs(%c : memref<8xf32>) {
+  ^bb0(%x: f32, %acc: f32):
+    %p = arith.mulf %x, %x : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Must not fire on dynamic shapes: they stay for convert-linalg-to-loops.
+// CHECK-LABEL: func.func @keeps_dynamic_matmul(
+//       CHECK:   linalg.matmul
+//   CHECK-NOT:   vector.
+func.func @keeps_dynamic_matmul(%a: memref<?x?xf32>, %b: memref<?x?xf32>, %c: memref<?x?xf32>) {
+  linalg.matmul ins(%a, %b : memref<?x?xf32>, memref<?x?xf32>) outs(%c : memref<?x?xf32>)
+  return
+}
+
+// -----
+
+// Must not fire before bufferization.
+// CHECK-LABEL: func.func @keeps_tensor_matmul(
+//       CHECK:   linalg.matmul
+//   CHECK-NOT:   vector.
+func.func @keeps_tensor_matmul(%a: tensor<8x8xf32>, %b: tensor<8x8xf32>, %c: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<8x8xf32>, tensor<8x8xf32>) outs(%c : tensor<8x8xf32>) -> tensor<8x8xf32>
+  return %0 : tensor<8x8xf32>
+}
