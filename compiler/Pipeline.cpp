@@ -60,6 +60,7 @@ void buildBufferizePipeline(mlir::OpPassManager &pm,
   pm.addPass(passes::createConvertKilnToLinalgPass());
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
+  pm.addPass(passes::createElementwiseInPlacePass());
   pm.addPass(passes::createPrepareEntryPointsPass());
   addTextual(pm, kBufferize);
   passes::PlanMemoryPassOptions plan;

@@ -32,7 +32,9 @@ void buildGraphPipeline(mlir::OpPassManager &pm);
 
 /// kiln IR to buffers:
 ///   1. convert-kiln-to-linalg, canonicalize, cse
-///   2. kiln-prepare-entry-points: inputs read-only, one buffer per output
+///   2. kiln-elementwise-in-place: elementwise ops write over inputs that
+///      die with them; kiln-prepare-entry-points: inputs read-only, one
+///      buffer per output
 ///   3. one-shot-bufferize of the whole module, identity layouts at function
 ///      boundaries (so entry points take plain dense buffers)
 ///   4. buffer-results-to-out-params: results become caller-owned outputs

@@ -58,6 +58,29 @@ def ApproximateMathPass : Pass<"kiln-approximate-math", ""> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def ElementwiseInPlacePass : Pass<"kiln-elementwise-in-place", ""> {
+  let summary = "Lets elementwise ops write over an input that dies with them";
+  let description = [{
+    On tensors, before bufferization: an all-parallel `linalg.generic` whose
+    output is a fresh `tensor.empty` takes as its output instead an input of
+    the same type that it reads at the same position (identity map) and that
+    nothing else uses. One-shot bufferization then writes the result into
+    that input's buffer in place: one temporary fewer for the memory plan.
+    Function arguments and constants are never overwritten.
+
+    Before:
+    ```mlir
+    %e = tensor.empty() : tensor<64xf32>
+    %r = linalg.generic ... ins(%a : tensor<64xf32>) outs(%e : tensor<64xf32>)
+    ```
+    After:
+    ```mlir
+    %r = linalg.generic ... ins(%a : tensor<64xf32>) outs(%a : tensor<64xf32>)
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def PlanMemoryPass : Pass<"kiln-plan-memory", "::mlir::ModuleOp"> {
   let summary = "Places every intermediate buffer in one static scratch arena";
   let description = [{
