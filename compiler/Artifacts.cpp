@@ -250,10 +250,12 @@ writeArtifacts(mlir::ModuleOp module, const ModelSignature &signature,
     if (mlir::failed(produceAtomically(
             path,
             [&](const std::string &temp) {
-              return runTool("clang++-19",
-                             {"-fuse-ld=lld", "-o", temp, objectPath,
-                              artifact.runtimeLibrary, "-lm"},
-                             error);
+              std::vector<std::string> args = {"-fuse-ld=lld", "-o", temp,
+                                               objectPath,
+                                               artifact.runtimeLibrary, "-lm"};
+              args.insert(args.end(), artifact.linkFlags.begin(),
+                          artifact.linkFlags.end());
+              return runTool("clang++-19", args, error);
             },
             error)))
       return mlir::failure();

@@ -32,6 +32,9 @@ struct ArtifactOptions {
   std::string outDir = ".";
   /// libkiln_runtime.a, linked into executables.
   std::string runtimeLibrary;
+  /// Extra flags for linking executables (e.g. sanitizer runtimes when the
+  /// runtime library itself is instrumented).
+  std::vector<std::string> linkFlags;
   /// If set, the memory plan is written here as a table, and as a picture
   /// to the same path plus ".svg".
   std::string memoryPlanPath;

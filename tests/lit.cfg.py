@@ -41,6 +41,9 @@ config.substitutions.append(("%runtime_include",
                              os.path.join(config.kiln_src_root, "runtime", "include")))
 config.substitutions.append(("%runtime_lib",
                              os.path.join(config.kiln_obj_root, "lib", "libkiln_runtime.a")))
+# C programs that link the (possibly instrumented) runtime library.
+config.substitutions.append(("%runtime_link_flags",
+                             "-fsanitize=address,undefined" if config.sanitizers else ""))
 config.substitutions.append(("%compare_npy",
                              config.python + " " + os.path.join(config.test_source_root, "e2e", "compare_npy.py")))
 config.substitutions.append(("%check_symbols",

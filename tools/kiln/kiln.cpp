@@ -222,6 +222,12 @@ int runCompile(std::vector<char *> &args, const char *argv0) {
   artifact.outDir = outDir;
   artifact.runtimeLibrary = runtimeLibraryPath(argv0);
   artifact.memoryPlanPath = memoryPlan;
+#ifdef KILN_RUNTIME_LINK_FLAGS
+  llvm::SmallVector<llvm::StringRef> linkFlags;
+  llvm::StringRef(KILN_RUNTIME_LINK_FLAGS).split(linkFlags, ' ');
+  for (llvm::StringRef flag : linkFlags)
+    artifact.linkFlags.push_back(flag.str());
+#endif
   std::vector<std::string> written;
   std::string error;
   if (mlir::failed(kiln::writeArtifacts(
