@@ -162,19 +162,6 @@ std::optional<PackPlan> planPacking(linalg::LinalgOp op, int64_t registerRows) {
                   MemRefType::get(shape, rhsType.getElementType())};
 }
 
-/// \returns \p type with its rows padded to an odd number of 64-byte cache
-/// lines, so that the column strips of a panel, read row after row, spread
-/// over all cache sets.
-MemRefType paddedType(MemRefType type) {
-  int64_t line = std::max<int64_t>(1, 512 / type.getElementTypeBitWidth());
-  SmallVector<int64_t> shape(type.getShape());
-  int64_t lines = llvm::divideCeil(shape.back(), line);
-  if (lines > 1 && lines % 2 == 0)
-    ++lines;
-  shape.back() = std::max(shape.back(), lines * line);
-  return MemRefType::get(shape, type.getElementType());
-}
-
 /// Copies the K x NR strip of B that each planned op (a register-wide column
 /// of a product) reads into a contiguous buffer and makes the op read the
 /// copy: the strip is then read from L1 once per register row of A, instead
@@ -185,9 +172,8 @@ MemRefType paddedType(MemRefType type) {
 void pack(RewriterBase &rewriter, ArrayRef<PackPlan> plans) {
   llvm::MapVector<Operation *, int64_t> bytes;
   for (const PackPlan &plan : plans) {
-    MemRefType padded = paddedType(plan.packedType);
-    int64_t size =
-        padded.getNumElements() * padded.getElementTypeBitWidth() / 8;
+    int64_t size = plan.packedType.getNumElements() *
+                   plan.packedType.getElementTypeBitWidth() / 8;
     Operation *function = plan.op->getParentOfType<FunctionOpInterface>();
     bytes[function] = std::max(bytes.lookup(function), size);
   }
@@ -210,20 +196,9 @@ void pack(RewriterBase &rewriter, ArrayRef<PackPlan> plans) {
     rewriter.setInsertionPoint(op);
     Value zero = rewriter.create<arith::ConstantIndexOp>(loc, 0);
     Value packed = rewriter.create<memref::ViewOp>(
-        loc, paddedType(plan.packedType),
+        loc, plan.packedType,
         buffers.lookup(op->getParentOfType<FunctionOpInterface>()), zero,
         ValueRange{});
-    if (packed.getType() != plan.packedType) {
-      SmallVector<OpFoldResult> offsets(plan.packedType.getRank(),
-                                        rewriter.getIndexAttr(0));
-      SmallVector<OpFoldResult> strides(plan.packedType.getRank(),
-                                        rewriter.getIndexAttr(1));
-      SmallVector<OpFoldResult> sizes;
-      for (int64_t size : plan.packedType.getShape())
-        sizes.push_back(rewriter.getIndexAttr(size));
-      packed = rewriter.create<memref::SubViewOp>(loc, packed, offsets, sizes,
-                                                  strides);
-    }
     if (!plan.transpose) {
       rewriter.create<linalg::CopyOp>(loc, plan.rhs->get(), packed)
           ->setAttr(kPackMarker, rewriter.getUnitAttr());
@@ -290,10 +265,12 @@ LogicalResult tileStage(RewriterBase &rewriter, linalg::LinalgOp op,
   rewriter.eraseOp(op);
   if (!peeled)
     return success();
-  // Only the one loop of an M, N or K stage can need peeling.
+  // Only the one loop of an M, N or K stage can need peeling, and it does:
+  // its step does not divide its static range.
   auto loop = cast<scf::ForOp>(tiled->loops.front());
   scf::ForOp remainder;
-  (void)scf::peelForLoopAndSimplifyBounds(rewriter, loop, remainder);
+  if (failed(scf::peelForLoopAndSimplifyBounds(rewriter, loop, remainder)))
+    return loop->emitOpError("could not be peeled");
   return success();
 }
 
@@ -432,15 +409,7 @@ LogicalResult TileAndVectorizeContractionsPass::tileAll(
   // each packing its K x NR strip of B into L1-friendly contiguous memory;
   // M register tiles; K innermost around one rank-1 update of the
   // accumulators.
-  int64_t panel = getenv("KILN_PANEL") ? atoi(getenv("KILN_PANEL")) : 0;
-  SmallVector<Stage> stages;
-  if (panel > 0)
-    stages = {{Dim::Unit, 1},      {Dim::N, cache[1]},
-                          {Dim::K, cache[2]},   {Dim::N, panel}, {Dim::Pack, reg[0]}, {Dim::M, cache[0]},
-                          {Dim::N, reg[1]},
-                          {Dim::M, reg[0]},     {Dim::K, reg[2]}};
-  else
-    stages = {{Dim::Unit, 1},      {Dim::N, cache[1]},
+  const Stage stages[] = {{Dim::Unit, 1},      {Dim::N, cache[1]},
                           {Dim::K, cache[2]},   {Dim::M, cache[0]},
                           {Dim::N, reg[1]},     {Dim::Pack, reg[0]},
                           {Dim::M, reg[0]},     {Dim::K, reg[2]}};
@@ -488,7 +457,8 @@ LogicalResult TileAndVectorizeContractionsPass::vectorizeAll(
       continue; // Stays a scalar loop nest.
     rewriter.eraseOp(copy);
     rewriter.setInsertionPoint(tiled->op);
-    (void)linalg::vectorize(rewriter, tiled->op);
+    if (failed(linalg::vectorize(rewriter, tiled->op)))
+      continue; // Stays a scalar loop nest.
   }
 
   for (linalg::LinalgOp op : marked()) {

@@ -9,11 +9,11 @@
 //  CHECK-SAME:     %[[A:[^:]+]]: memref<8x64xf32>, %[[B:[^:]+]]: memref<64x32xf32>, %[[C:[^:]+]]: memref<8x32xf32>)
 //       CHECK:   %[[BUFFER:.+]] = memref.alloca() {alignment = 64 : i64} : memref<4096xi8>
 //       CHECK:   %[[STRIP:.+]] = memref.view %[[BUFFER]]{{.*}} to memref<64x16xf32>
-//       CHECK:   scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step %[[C16:[^ ]+]]
+//       CHECK:   scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step %{{.+}}
 //       CHECK:     scf.for %[[KP:.+]] =
 //       CHECK:       %[[ROW:.+]] = vector.transfer_read %[[B]][%[[KP]], %[[J]]]{{.*}} vector<16xf32>
 //       CHECK:       vector.transfer_write %[[ROW]], %[[STRIP]][%[[KP]], %{{.+}}]
-//       CHECK:     scf.for %[[I:.+]] = %{{.+}} to %{{.+}} step %[[C4:[^ ]+]]
+//       CHECK:     scf.for %[[I:.+]] = %{{.+}} to %{{.+}} step %{{.+}}
 //       CHECK:       %[[INIT:.+]] = vector.transfer_read %[[C]][%[[I]], %[[J]]]{{.*}} vector<4x16xf32>
 //       CHECK:       %[[ACC:.+]] = scf.for %[[K:.+]] = {{.*}} iter_args(%[[SUM:.+]] = %[[INIT]]) -> (vector<4x16xf32>)
 //       CHECK:         %[[LHS:.+]] = vector.transfer_read %[[A]][%[[I]], %[[K]]]{{.*}} vector<4x1xf32>
