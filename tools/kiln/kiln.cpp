@@ -151,6 +151,35 @@ struct CodegenFlags {
   }
 };
 
+/// What `compile` and `run` set up after parsing their flags: the compiler's
+/// registry and context, diagnostics in the driver's format, the imported
+/// module and its signature.
+struct CodegenSession {
+  mlir::DialectRegistry registry;
+  std::unique_ptr<mlir::MLIRContext> context;
+  std::unique_ptr<kiln::DiagnosticPrinter> printer;
+  kiln::CompileOptions options;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  kiln::ModelSignature signature;
+
+  /// \returns failure after printing why.
+  mlir::LogicalResult open(CodegenFlags &flags) {
+    kiln::registerCompilerDialects(registry);
+    kiln::registerCompilerPasses();
+    context = std::make_unique<mlir::MLIRContext>(registry);
+    printer = std::make_unique<kiln::DiagnosticPrinter>(context.get());
+    auto imported = flags.import(*context, options);
+    if (mlir::failed(imported))
+      return mlir::failure();
+    module = std::move(*imported);
+    auto read = kiln::readSignature(*module);
+    if (mlir::failed(read))
+      return mlir::failure();
+    signature = std::move(*read);
+    return mlir::success();
+  }
+};
+
 /// The runtime library next to this executable's lib/ directory, or
 /// $KILN_RUNTIME_LIB.
 std::string runtimeLibraryPath(const char *argv0) {
@@ -199,18 +228,12 @@ int runCompile(std::vector<char *> &args, const char *argv0) {
   mlir::registerPassManagerCLOptions();
   parse(args, "kiln compile: an ONNX model to native code\n");
 
-  mlir::DialectRegistry registry;
-  kiln::registerCompilerDialects(registry);
-  kiln::registerCompilerPasses();
-  mlir::MLIRContext context(registry);
-  kiln::DiagnosticPrinter printer(&context);
-  kiln::CompileOptions options;
-  auto module = flags.import(context, options);
-  if (mlir::failed(module))
+  CodegenSession session;
+  if (mlir::failed(session.open(flags)))
     return EXIT_FAILURE;
-  auto signature = kiln::readSignature(**module);
-  if (mlir::failed(signature))
-    return EXIT_FAILURE;
+  kiln::CompileOptions &options = session.options;
+  mlir::OwningOpRef<mlir::ModuleOp> &module = session.module;
+  kiln::ModelSignature &signature = session.signature;
   if (weightsMode != "embedded" && weightsMode != "external") {
     llvm::errs() << "kiln: error: --weights=" << weightsMode
                  << ": expected 'embedded' or 'external'\n";
@@ -231,7 +254,7 @@ int runCompile(std::vector<char *> &args, const char *argv0) {
   std::vector<std::string> written;
   std::string error;
   if (mlir::failed(kiln::writeArtifacts(
-          **module, *signature, options, artifact,
+          *module, signature, options, artifact,
           [&](mlir::PassManager &pm) { return flags.configure(pm); }, written,
           error))) {
     if (!error.empty())
@@ -267,18 +290,12 @@ int runRun(std::vector<char *> &args) {
               "output and exits 1 beyond\n  |got - want| <= atol + rtol * "
               "|want|.\n");
 
-  mlir::DialectRegistry registry;
-  kiln::registerCompilerDialects(registry);
-  kiln::registerCompilerPasses();
-  mlir::MLIRContext context(registry);
-  kiln::DiagnosticPrinter printer(&context);
-  kiln::CompileOptions options;
-  auto module = flags.import(context, options);
-  if (mlir::failed(module))
+  CodegenSession session;
+  if (mlir::failed(session.open(flags)))
     return EXIT_FAILURE;
-  auto signature = kiln::readSignature(**module);
-  if (mlir::failed(signature))
-    return EXIT_FAILURE;
+  kiln::CompileOptions &options = session.options;
+  mlir::OwningOpRef<mlir::ModuleOp> &module = session.module;
+  kiln::ModelSignature &signature = session.signature;
   std::string error;
   std::unique_ptr<llvm::TargetMachine> target =
       kiln::createTargetMachine(options, error);
@@ -287,13 +304,13 @@ int runRun(std::vector<char *> &args) {
     return EXIT_FAILURE;
   }
   auto scratch = kiln::lowerToLLVMDialect(
-      **module, options,
+      *module, options,
       [&](mlir::PassManager &pm) { return flags.configure(pm); });
   if (mlir::failed(scratch))
     return EXIT_FAILURE;
   auto llvmContext = std::make_unique<llvm::LLVMContext>();
   std::unique_ptr<llvm::Module> llvmModule =
-      kiln::translateToLLVMIR(**module, *llvmContext, *signature, options,
+      kiln::translateToLLVMIR(*module, *llvmContext, signature, options,
                               *target, /*withMain=*/false, *scratch);
   if (!llvmModule) {
     llvm::errs() << "kiln: error: translation to LLVM IR failed\n";
