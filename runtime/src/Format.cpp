@@ -32,4 +32,15 @@ std::string formatString(const char *fmt, ...) {
   return result;
 }
 
+kiln_status_t fail(std::string &error, kiln_status_t status, const char *path,
+                   const char *fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  error = path;
+  error += ": ";
+  error += formatStringV(fmt, args);
+  va_end(args);
+  return status;
+}
+
 } // namespace kiln::rt

@@ -85,21 +85,6 @@ const Descr *parseDescr(std::string_view text) {
   return nullptr;
 }
 
-/// Sets \p error to "<path>: <message>" and returns \p status, so that every
-/// failure is one `return fail(...)`.
-__attribute__((format(printf, 4, 5))) kiln_status_t fail(std::string &error,
-                                                         kiln_status_t status,
-                                                         const char *path,
-                                                         const char *fmt, ...) {
-  va_list args;
-  va_start(args, fmt);
-  error = path;
-  error += ": ";
-  error += formatStringV(fmt, args);
-  va_end(args);
-  return status;
-}
-
 /// Python's repr() of a shape tuple: "()", "(4,)", "(2, 3)".
 std::string formatShape(const int64_t *dims, size_t rank) {
   std::string text = "(";

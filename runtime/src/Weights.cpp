@@ -47,21 +47,6 @@ static_assert(headerBytes % weightAlignment == 0,
               "the data region must start aligned");
 constexpr uint64_t fnvPrime = 1099511628211ull;
 
-/// Sets \p error to "<path>: <message>" and returns \p status, so that every
-/// failure is one `return fail(...)`.
-__attribute__((format(printf, 4, 5))) kiln_status_t fail(std::string &error,
-                                                         kiln_status_t status,
-                                                         const char *path,
-                                                         const char *fmt, ...) {
-  va_list args;
-  va_start(args, fmt);
-  error = path;
-  error += ": ";
-  error += formatStringV(fmt, args);
-  va_end(args);
-  return status;
-}
-
 /// Closes a file descriptor when it goes out of scope.
 class ScopedFd {
 public:
