@@ -15,15 +15,6 @@ using namespace mlir;
 namespace kiln::lowering {
 namespace {
 
-/// \returns `fill(value)` of \p type.
-Value filled(OpBuilder &b, Location loc, RankedTensorType type, double value) {
-  return b
-      .create<linalg::FillOp>(
-          loc, scalarConstant(b, loc, type.getElementType(), value),
-          emptyTensor(b, loc, type))
-      .getResult(0);
-}
-
 /// \returns \p value reshaped by inserting a unit dim at \p position.
 Value insertUnitDim(OpBuilder &b, Location loc, Value value, int64_t position) {
   auto type = cast<RankedTensorType>(value.getType());
@@ -68,7 +59,7 @@ Value batchedContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
   return b
       .create<linalg::GenericOp>(
           loc, resultType, ValueRange{lhs, rhs},
-          filled(b, loc, resultType, 0.0), maps, iterators,
+          filledTensor(b, loc, resultType, 0.0), maps, iterators,
           [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
             Value product, sum;
             if (isFloat) {
@@ -116,14 +107,14 @@ struct MatMulLowering : OpRewritePattern<MatMulOp> {
       product = rewriter
                     .create<linalg::MatmulOp>(
                         loc, ValueRange{lhs, rhs},
-                        filled(rewriter, loc, fullType, 0.0))
+                        filledTensor(rewriter, loc, fullType, 0.0))
                     .getResult(0);
     } else if (lhsType.getRank() == 3 && rhsType.getRank() == 3 &&
                lhsType.getDimSize(0) == rhsType.getDimSize(0)) {
       product = rewriter
                     .create<linalg::BatchMatmulOp>(
                         loc, ValueRange{lhs, rhs},
-                        filled(rewriter, loc, fullType, 0.0))
+                        filledTensor(rewriter, loc, fullType, 0.0))
                     .getResult(0);
     } else {
       product = batchedContraction(rewriter, loc, lhs, rhs, fullType);
@@ -184,7 +175,7 @@ struct GemmLowering : OpRewritePattern<GemmOp> {
                                .getResult();
                          });
     else
-      init = filled(rewriter, loc, type, 0.0);
+      init = filledTensor(rewriter, loc, type, 0.0);
 
     Value product;
     bool transA = op.getTransA(), transB = op.getTransB();

@@ -58,19 +58,6 @@ SmallVector<AffineExpr> dims(OpBuilder &b, int64_t first, int64_t count) {
   return exprs;
 }
 
-/// [M] -> [M, 1, ..., 1] so that it broadcasts along dim 1 of [N, M, O...].
-Value channelVector(OpBuilder &b, Location loc, Value vector, int64_t spatial) {
-  auto type = cast<RankedTensorType>(vector.getType());
-  SmallVector<int64_t> shape = {type.getDimSize(0)};
-  shape.append(spatial, 1);
-  ReassociationIndices all;
-  for (int64_t i = 0; i <= spatial; ++i)
-    all.push_back(i);
-  return b.create<tensor::ExpandShapeOp>(
-      loc, RankedTensorType::get(shape, type.getElementType()), vector,
-      ArrayRef<ReassociationIndices>{all});
-}
-
 /// Ungrouped convolution as a matrix product (im2col), so that it takes the
 /// contraction fast path: the padded input is unfolded into patches
 /// [C, K..., N, O...] by one gather generic (affine, no div/mod), which
@@ -157,11 +144,7 @@ struct ConvAsMatmul : OpRewritePattern<ConvOp> {
                            return args[0];
                          });
     } else {
-      init = rewriter
-                 .create<linalg::FillOp>(
-                     loc, scalarConstant(rewriter, loc, element, 0.0),
-                     emptyTensor(rewriter, loc, productType))
-                 .getResult(0);
+      init = filledTensor(rewriter, loc, productType, 0.0);
     }
     Value product = rewriter
                         .create<linalg::MatmulOp>(
@@ -273,11 +256,7 @@ struct ConvLowering : OpRewritePattern<ConvOp> {
                                                utils::IteratorType::parallel);
     iterators.append(1 + spatial, utils::IteratorType::reduction);
 
-    Value init = rewriter
-                     .create<linalg::FillOp>(
-                         loc, scalarConstant(rewriter, loc, element, 0.0),
-                         emptyTensor(rewriter, loc, groupedType))
-                     .getResult(0);
+    Value init = filledTensor(rewriter, loc, groupedType, 0.0);
     Value grouped =
         rewriter
             .create<linalg::GenericOp>(
@@ -338,11 +317,7 @@ Value poolWindows(PatternRewriter &rewriter, Location loc, Value source,
   SmallVector<utils::IteratorType> iterators(2 + spatial,
                                              utils::IteratorType::parallel);
   iterators.append(spatial, utils::IteratorType::reduction);
-  Value filled = rewriter
-                     .create<linalg::FillOp>(
-                         loc, scalarConstant(rewriter, loc, element, init),
-                         emptyTensor(rewriter, loc, resultType))
-                     .getResult(0);
+  Value filled = filledTensor(rewriter, loc, resultType, init);
   return rewriter
       .create<linalg::GenericOp>(
           loc, resultType, ValueRange{input, window}, filled, maps, iterators,
@@ -460,11 +435,7 @@ struct GlobalAveragePoolLowering : OpRewritePattern<GlobalAveragePoolOp> {
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::reduction);
     iterators[0] = iterators[1] = utils::IteratorType::parallel;
-    Value zero = rewriter
-                     .create<linalg::FillOp>(
-                         loc, scalarConstant(rewriter, loc, element, 0.0),
-                         emptyTensor(rewriter, loc, resultType))
-                     .getResult(0);
+    Value zero = filledTensor(rewriter, loc, resultType, 0.0);
     Value sums =
         rewriter
             .create<linalg::GenericOp>(

@@ -13,6 +13,30 @@ Value emptyTensor(OpBuilder &b, Location loc, RankedTensorType type) {
                                    type.getElementType());
 }
 
+Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                   double value) {
+  return b
+      .create<linalg::FillOp>(
+          loc, scalarConstant(b, loc, type.getElementType(), value),
+          emptyTensor(b, loc, type))
+      .getResult(0);
+}
+
+Value channelVector(OpBuilder &b, Location loc, Value vector,
+                    int64_t trailing) {
+  if (trailing == 0)
+    return vector;
+  auto type = cast<RankedTensorType>(vector.getType());
+  SmallVector<int64_t> shape = {type.getDimSize(0)};
+  shape.append(trailing, 1);
+  ReassociationIndices all;
+  for (int64_t i = 0; i <= trailing; ++i)
+    all.push_back(i);
+  return b.create<tensor::ExpandShapeOp>(
+      loc, RankedTensorType::get(shape, type.getElementType()), vector,
+      ArrayRef<ReassociationIndices>{all});
+}
+
 Value scalarConstant(OpBuilder &b, Location loc, Type type, double value) {
   if (auto floatType = dyn_cast<FloatType>(type))
     return b.create<arith::ConstantOp>(loc, b.getFloatAttr(floatType, value));
@@ -57,11 +81,7 @@ Value reduceAxis(OpBuilder &b, Location loc, Value input, int64_t axis,
   SmallVector<int64_t> shape(inputType.getShape());
   shape[axis] = 1;
   auto resultType = RankedTensorType::get(shape, inputType.getElementType());
-  Value filled =
-      b.create<linalg::FillOp>(
-           loc, scalarConstant(b, loc, inputType.getElementType(), init),
-           emptyTensor(b, loc, resultType))
-          .getResult(0);
+  Value filled = filledTensor(b, loc, resultType, init);
   int64_t rank = inputType.getRank();
   SmallVector<AffineExpr> outExprs;
   for (int64_t i = 0; i < rank; ++i)

@@ -28,6 +28,16 @@ using ScalarFn = llvm::function_ref<mlir::Value(
 mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::RankedTensorType type);
 
+/// \returns `linalg.fill` of \p value into a new tensor of \p type.
+mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::RankedTensorType type, double value);
+
+/// [C] -> [C, 1, ..., 1] with \p trailing unit dims, so that a per-channel
+/// vector broadcasts along dim 1 of [N, C, D1..Dtrailing]. \returns
+/// \p vector itself when \p trailing is 0.
+mlir::Value channelVector(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value vector, int64_t trailing);
+
 /// \returns a scalar constant \p value of \p type (float or integer).
 mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Type type, double value);

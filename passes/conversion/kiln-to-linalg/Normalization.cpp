@@ -87,19 +87,9 @@ struct BatchNormLowering : OpRewritePattern<BatchNormOp> {
                             return b.create<arith::SubFOp>(l, args[0], scaledMean)
                                 .getResult();
                           });
-    // [C] -> [C, 1, ...] so that it broadcasts along dim 1.
     int64_t trailing = type.getRank() - 2;
-    auto toChannel = [&](Value v) -> Value {
-      if (trailing == 0)
-        return v;
-      SmallVector<int64_t> shape = {vectorType.getDimSize(0)};
-      shape.append(trailing, 1);
-      ReassociationIndices all;
-      for (int64_t i = 0; i <= trailing; ++i)
-        all.push_back(i);
-      return rewriter.create<tensor::ExpandShapeOp>(
-          loc, RankedTensorType::get(shape, vectorType.getElementType()), v,
-          ArrayRef<ReassociationIndices>{all});
+    auto toChannel = [&](Value v) {
+      return channelVector(rewriter, loc, v, trailing);
     };
     Value result = elementwise(
         rewriter, loc, type, {op.getInput(), toChannel(s), toChannel(t)},
