@@ -116,14 +116,12 @@ mlir::LogicalResult emitMachineCode(llvm::Module &module,
                                     std::string &error);
 
 /// The C header of a compiled model: the entry points with one typed
-/// pointer per input and output, and every shape, element type and size as
-/// constants.
+/// pointer per input and output (and the scratch arena), every shape,
+/// element type and size as constants, and NAME_WEIGHTS_FILE when
+/// \p options.externalWeights.
 std::string generateHeader(const ModelSignature &signature,
                            const CompileOptions &options,
                            const ScratchInfo &scratch);
-
-/// Everything of generateHeader() is the same with external weights, plus
-/// NAME_WEIGHTS_FILE; \p externalWeights says whether to add it.
 
 /// \returns the kiln_dtype_t value of \p element, or 0 if it has none.
 int32_t runtimeDtype(mlir::Type element);

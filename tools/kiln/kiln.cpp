@@ -227,6 +227,12 @@ int runCompile(std::vector<char *> &args, const char *argv0) {
   mlir::registerMLIRContextCLOptions();
   mlir::registerPassManagerCLOptions();
   parse(args, "kiln compile: an ONNX model to native code\n");
+  // Flag errors first: no reason to import a model for a misspelled option.
+  if (weightsMode != "embedded" && weightsMode != "external") {
+    llvm::errs() << "kiln: error: --weights=" << weightsMode
+                 << ": expected 'embedded' or 'external'\n";
+    return EXIT_FAILURE;
+  }
 
   CodegenSession session;
   if (mlir::failed(session.open(flags)))
@@ -234,11 +240,6 @@ int runCompile(std::vector<char *> &args, const char *argv0) {
   kiln::CompileOptions &options = session.options;
   mlir::OwningOpRef<mlir::ModuleOp> &module = session.module;
   kiln::ModelSignature &signature = session.signature;
-  if (weightsMode != "embedded" && weightsMode != "external") {
-    llvm::errs() << "kiln: error: --weights=" << weightsMode
-                 << ": expected 'embedded' or 'external'\n";
-    return EXIT_FAILURE;
-  }
   options.externalWeights = weightsMode == "external";
   kiln::ArtifactOptions artifact;
   artifact.emit = emit;
