@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ir/KilnOps.h"
+#include "ir/ShapeRules.h"
 #include "ir/Shapes.h"
 
 #include "mlir/Dialect/CommonFolders.h"
@@ -21,53 +22,6 @@ using namespace mlir;
 
 namespace kiln {
 namespace {
-
-/// Emits "'<op>' op <message>" at \p loc (if any) and returns failure.
-template <typename... Args>
-LogicalResult opError(std::optional<Location> loc, StringRef opName,
-                      Args &&...args) {
-  return emitOptionalError(loc, "'", opName, "' op ",
-                           std::forward<Args>(args)...);
-}
-
-/// \returns the ranked type of \p value, or emits an error naming \p what.
-/// Shapes must be static (the shape rules below do arithmetic on dims).
-FailureOr<RankedTensorType> rankedType(std::optional<Location> loc,
-                                       StringRef opName, Value value,
-                                       StringRef what) {
-  auto type = dyn_cast<RankedTensorType>(value.getType());
-  if (!type)
-    return opError(loc, opName, what, " must be a ranked tensor");
-  if (!type.hasStaticShape())
-    return opError(loc, opName, what, " must have a static shape, got ",
-                   formatShape(type.getShape()));
-  return type;
-}
-
-/// Checks that \p type (named \p what) has the element type of \p ref.
-LogicalResult checkElementType(std::optional<Location> loc, StringRef opName,
-                               StringRef what, RankedTensorType type,
-                               StringRef refName, RankedTensorType ref) {
-  if (type.getElementType() != ref.getElementType())
-    return opError(loc, opName, what, " element type ", type.getElementType(),
-                   " differs from ", refName, " element type ",
-                   ref.getElementType());
-  return success();
-}
-
-/// Checks that an attribute array has \p expected entries, each >= \p min.
-LogicalResult checkArray(std::optional<Location> loc, StringRef opName,
-                         StringRef name, ArrayRef<int64_t> values,
-                         size_t expected, int64_t min) {
-  if (values.size() != expected)
-    return opError(loc, opName, "expects ", expected, " entries in '", name,
-                   "', got ", values.size());
-  for (int64_t v : values)
-    if (v < min)
-      return opError(loc, opName, "expects '", name, "' entries >= ", min,
-                     ", got ", formatShape(values));
-  return success();
-}
 
 /// Shared rule of sliding-window ops on [N, C, D1, ...] inputs: the output
 /// is [N, channels, O1, ...] with Oi from windowOutputSize.
@@ -503,6 +457,14 @@ OpFoldResult PadOp::fold(FoldAdaptor) {
 }
 
 } // namespace kiln
+
+// Shape rules of the op groups in ir/ops/*.td (one header per group).
+#include "ir/ops/Indexing.h"
+#include "ir/ops/Math.h"
+#include "ir/ops/Movement.h"
+#include "ir/ops/NN.h"
+#include "ir/ops/Recurrent.h"
+#include "ir/ops/Reduction.h"
 
 #define GET_OP_CLASSES
 #include "ir/KilnOps.cpp.inc"

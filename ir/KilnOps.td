@@ -392,4 +392,15 @@ def Kiln_BatchNormOp : Kiln_InferredOp<"batch_norm", "inferBatchNorm"> {
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Op groups, one file each (shape rules in the matching ir/ops/*.h)
+//===----------------------------------------------------------------------===//
+
+include "ir/ops/Indexing.td"
+include "ir/ops/Math.td"
+include "ir/ops/Movement.td"
+include "ir/ops/NN.td"
+include "ir/ops/Recurrent.td"
+include "ir/ops/Reduction.td"
+
 #endif // KILN_IR_KILNOPS_TD

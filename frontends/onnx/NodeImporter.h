@@ -144,6 +144,9 @@ void registerLinearOps(OpRegistry &registry);
 void registerConvOps(OpRegistry &registry);
 void registerNormalizationOps(OpRegistry &registry);
 void registerShapeOps(OpRegistry &registry);
+void registerIndexingOps(OpRegistry &registry);
+void registerReductionOps(OpRegistry &registry);
+void registerRecurrentOps(OpRegistry &registry);
 
 /// Reason text helper for SupportCheck: an attribute whose value is not
 /// supported.

@@ -173,6 +173,9 @@ const OpRegistry &OpRegistry::get() {
     registerConvOps(r);
     registerNormalizationOps(r);
     registerShapeOps(r);
+    registerIndexingOps(r);
+    registerReductionOps(r);
+    registerRecurrentOps(r);
     return r;
   }();
   return registry;

@@ -28,6 +28,9 @@ struct ConvertKilnToLinalgPass
     lowering::populateConvPatterns(patterns);
     lowering::populateNormalizationPatterns(patterns);
     lowering::populateShapePatterns(patterns);
+    lowering::populateIndexingPatterns(patterns);
+    lowering::populateReductionPatterns(patterns);
+    lowering::populateRecurrentPatterns(patterns);
 
     mlir::ConversionTarget target(*context);
     target.addIllegalDialect<KilnDialect>();

@@ -1,0 +1,16 @@
+//===- NN.h - Shape rules of the NN op group --------------------*- C++ -*-===//
+//
+// Infer functions of the ops in ir/ops/NN.td. Included by ir/KilnOps.cpp
+// before the generated op definitions, which call them from
+// `inferReturnTypes`. Report errors through ir/ShapeRules.h.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_IR_OPS_NN_H
+#define KILN_IR_OPS_NN_H
+
+#include "ir/ShapeRules.h"
+
+namespace kiln {} // namespace kiln
+
+#endif // KILN_IR_OPS_NN_H

@@ -1,0 +1,16 @@
+//===- Reduction.h - Shape rules of the Reduction group ---------*- C++ -*-===//
+//
+// Infer functions of the ops in ir/ops/Reduction.td. Included by ir/KilnOps.cpp
+// before the generated op definitions, which call them from
+// `inferReturnTypes`. Report errors through ir/ShapeRules.h.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_IR_OPS_REDUCTION_H
+#define KILN_IR_OPS_REDUCTION_H
+
+#include "ir/ShapeRules.h"
+
+namespace kiln {} // namespace kiln
+
+#endif // KILN_IR_OPS_REDUCTION_H
