@@ -459,6 +459,7 @@ OpFoldResult PadOp::fold(FoldAdaptor) {
 } // namespace kiln
 
 // Shape rules of the op groups in ir/ops/*.td (one header per group).
+#include "ir/ops/Activation.h"
 #include "ir/ops/Indexing.h"
 #include "ir/ops/Math.h"
 #include "ir/ops/Movement.h"

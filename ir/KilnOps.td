@@ -396,6 +396,7 @@ def Kiln_BatchNormOp : Kiln_InferredOp<"batch_norm", "inferBatchNorm"> {
 // Op groups, one file each (shape rules in the matching ir/ops/*.h)
 //===----------------------------------------------------------------------===//
 
+include "ir/ops/Activation.td"
 include "ir/ops/Indexing.td"
 include "ir/ops/Math.td"
 include "ir/ops/Movement.td"

@@ -147,6 +147,7 @@ void registerShapeOps(OpRegistry &registry);
 void registerIndexingOps(OpRegistry &registry);
 void registerReductionOps(OpRegistry &registry);
 void registerRecurrentOps(OpRegistry &registry);
+void registerActivationOps(OpRegistry &registry);
 
 /// Reason text helper for SupportCheck: an attribute whose value is not
 /// supported.

@@ -176,6 +176,7 @@ const OpRegistry &OpRegistry::get() {
     registerIndexingOps(r);
     registerReductionOps(r);
     registerRecurrentOps(r);
+    registerActivationOps(r);
     return r;
   }();
   return registry;

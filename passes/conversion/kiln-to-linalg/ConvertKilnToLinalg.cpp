@@ -31,6 +31,7 @@ struct ConvertKilnToLinalgPass
     lowering::populateIndexingPatterns(patterns);
     lowering::populateReductionPatterns(patterns);
     lowering::populateRecurrentPatterns(patterns);
+    lowering::populateActivationPatterns(patterns);
 
     mlir::ConversionTarget target(*context);
     target.addIllegalDialect<KilnDialect>();
