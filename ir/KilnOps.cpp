@@ -230,9 +230,20 @@ LogicalResult inferPad(std::optional<Location> loc, StringRef opName,
   ArrayRef<int64_t> pads = adaptor.getPads();
   if (failed(checkArray(loc, opName, "pads", pads, 2 * rank, 0)))
     return failure();
+  StringRef mode = adaptor.getMode();
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return opError(loc, opName, "mode '", mode,
+                   "' is not one of constant, reflect, edge");
   SmallVector<int64_t> shape(input->getShape());
-  for (int64_t i = 0; i < rank; ++i)
+  for (int64_t i = 0; i < rank; ++i) {
+    int64_t dim = shape[i], widest = std::max(pads[i], pads[rank + i]);
+    if (mode == "reflect" && widest >= dim)
+      return opError(loc, opName, "reflect pads ", formatShape(pads),
+                     " must be smaller than dim ", i, " of size ", dim);
+    if (mode == "edge" && widest > 0 && dim == 0)
+      return opError(loc, opName, "edge mode cannot pad empty dim ", i);
     shape[i] += pads[i] + pads[rank + i];
+  }
   inferred.push_back(RankedTensorType::get(shape, input->getElementType()));
   return success();
 }
@@ -437,18 +448,16 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   return {};
 }
 
-OpFoldResult FlattenOp::fold(FoldAdaptor) {
+OpFoldResult FlattenOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())
     return getInput();
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput()))
+    return dense.reshape(getType());
   return {};
 }
 
-OpFoldResult TransposeOp::fold(FoldAdaptor) {
-  for (auto [i, p] : llvm::enumerate(getPerm()))
-    if (static_cast<int64_t>(i) != p)
-      return {};
-  return getInput();
-}
+// TransposeOp::fold is in ir/ops/Movement.cpp, beside the other folders of
+// data-movement ops over constants.
 
 OpFoldResult PadOp::fold(FoldAdaptor) {
   if (llvm::all_of(getPads(), [](int64_t p) { return p == 0; }))

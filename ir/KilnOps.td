@@ -254,19 +254,24 @@ def Kiln_TransposeOp : Kiln_InferredOp<"transpose", "inferTranspose",
 
 def Kiln_PadOp : Kiln_InferredOp<"pad", "inferPad",
     [SameOperandsAndResultElementType]> {
-  let summary = "Pads every dim with a constant value";
+  let summary = "Pads every dim: constant, reflect or edge mode";
   let description = [{
-    Imported from ONNX `Pad` in `constant` mode with constant `pads`. `pads`
-    holds the begin pads of every dim, then the end pads; entries are
-    non-negative (negative ONNX pads, which crop, are not supported).
+    Imported from ONNX `Pad`. `pads` holds the begin pads of every dim, then
+    the end pads; entries are non-negative (the importer turns negative ONNX
+    pads, which crop, into a `kiln.slice`). `mode` is `constant` (fill with
+    `value`), `reflect` (mirror without repeating the edge; a pad must be
+    smaller than its dim) or `edge` (repeat the edge element).
 
     ```mlir
-    %y = kiln.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, value = 0.0 : f32}
+    %y = kiln.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, value = 0.0 : f64}
         : (tensor<1x3x4x4xf32>) -> tensor<1x3x6x6xf32>
+    %z = kiln.pad %x {mode = "reflect", pads = array<i64: 0, 0, 2, 0, 0, 0, 0, 1>}
+        : (tensor<1x3x4x4xf32>) -> tensor<1x3x6x5xf32>
     ```
   }];
   let arguments = (ins Kiln_Tensor:$input, DenseI64ArrayAttr:$pads,
-                       DefaultValuedAttr<F64Attr, "0.0">:$value);
+                       DefaultValuedAttr<F64Attr, "0.0">:$value,
+                       DefaultValuedAttr<StrAttr, "\"constant\"">:$mode);
   let results = (outs Kiln_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasFolder = 1; // All-zero pads.

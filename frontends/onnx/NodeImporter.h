@@ -12,6 +12,7 @@
 #define KILN_FRONTENDS_ONNX_NODEIMPORTER_H
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
@@ -46,8 +47,16 @@ public:
   mlir::FailureOr<mlir::RankedTensorType> inputType(size_t index);
   /// \returns input \p index, or a null Value if it is absent.
   mlir::Value optionalInput(size_t index);
+  /// \returns the contents of input \p index if it is a compile-time
+  /// constant: an initializer, a Constant node's output, or a value that
+  /// import-time folding made constant (Shape -> Gather -> Concat chains);
+  /// else (or when absent) null.
+  mlir::DenseElementsAttr constantInput(size_t index);
+  /// Emits "input I ('name') must be a compile-time constant <what> ...".
+  mlir::InFlightDiagnostic emitNotConstant(size_t index, llvm::StringRef what);
+
   /// \returns the integer contents of input \p index, which must be a
-  /// compile-time constant (an initializer or a Constant node's output).
+  /// compile-time constant (see constantInput).
   mlir::FailureOr<llvm::SmallVector<int64_t>> constantInts(size_t index);
 
   /// \returns the single value of input \p index, which must be a

@@ -4,7 +4,11 @@
 // collects every unsupported feature of the model so that one error lists
 // them all. Initializers and Constant nodes are materialised lazily at the
 // top of @main, so tensors used only as compile-time constants (a Reshape's
-// shape) leave no op behind.
+// shape) leave no op behind. After each node, the kiln ops it created whose
+// operands are all constants are folded (each op's `fold` hook) into
+// `kiln.constant`s, which later nodes read as compile-time constants: the
+// shape arithmetic of exported models (Shape -> Gather -> Concat -> Reshape)
+// disappears at import, and constants left without users are erased.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,6 +21,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringMap.h"
@@ -231,6 +236,18 @@ public:
   void bind(llvm::StringRef name, mlir::Value value) { values[name] = value; }
   /// \returns the static type ONNX shape inference gives \p name, if any.
   mlir::RankedTensorType onnxType(llvm::StringRef name) const;
+  /// \returns the contents of tensor \p name if it is a compile-time
+  /// constant: an initializer, a Constant node's output, or a value that
+  /// import-time folding made a `kiln.constant`; else null. Values held as
+  /// resource blobs (large tensors) are not returned.
+  mlir::DenseElementsAttr constantValue(llvm::StringRef name);
+  /// Import-time constant folding of the ops \p node's importer created
+  /// (those after \p before in \p block): an op whose operands are all
+  /// constants and whose `fold` yields attributes is replaced by
+  /// `kiln.constant`s, so that shape computations (Shape -> Gather ->
+  /// Concat -> Reshape) become compile-time constants for later nodes.
+  void foldNodeOps(const ::onnx::NodeProto &node, mlir::Block *block,
+                   mlir::Operation *before);
 
   mlir::MLIRContext *context;
   const LoadedModel &model;
@@ -266,6 +283,82 @@ GraphImporter::typeOf(const ::onnx::TypeProto &type) const {
 mlir::RankedTensorType GraphImporter::onnxType(llvm::StringRef name) const {
   auto it = declaredTypes.find(name);
   return it == declaredTypes.end() ? nullptr : typeOf(*it->second);
+}
+
+mlir::DenseElementsAttr GraphImporter::constantValue(llvm::StringRef name) {
+  if (const ::onnx::TensorProto *tensor = constantTensor(name)) {
+    mlir::Type element = elementType(context, tensor->data_type());
+    if (!element)
+      return nullptr;
+    auto type = mlir::RankedTensorType::get(
+        llvm::SmallVector<int64_t>(tensor->dims().begin(),
+                                   tensor->dims().end()),
+        element);
+    std::string why;
+    auto attr = tensorToAttr(*tensor, type, model.baseDir, name, why);
+    return mlir::succeeded(attr)
+               ? mlir::dyn_cast<mlir::DenseElementsAttr>(*attr)
+               : nullptr;
+  }
+  auto it = values.find(name);
+  mlir::DenseElementsAttr attr;
+  if (it != values.end() && it->second &&
+      mlir::matchPattern(it->second, mlir::m_Constant(&attr)))
+    return attr;
+  return nullptr;
+}
+
+void GraphImporter::foldNodeOps(const ::onnx::NodeProto &node,
+                                mlir::Block *block, mlir::Operation *before) {
+  auto begin = before ? std::next(before->getIterator()) : block->begin();
+  auto *dialect = context->getLoadedDialect<KilnDialect>();
+  for (mlir::Operation &op :
+       llvm::make_early_inc_range(llvm::make_range(begin, block->end()))) {
+    if (op.getNumOperands() == 0 || op.hasTrait<mlir::OpTrait::ConstantLike>() ||
+        op.getDialect() != dialect)
+      continue;
+    llvm::SmallVector<mlir::Attribute> operands;
+    for (mlir::Value operand : op.getOperands()) {
+      mlir::Attribute attr;
+      if (!mlir::matchPattern(operand, mlir::m_Constant(&attr)))
+        break;
+      operands.push_back(attr);
+    }
+    llvm::SmallVector<mlir::OpFoldResult> folded;
+    if (operands.size() != op.getNumOperands() ||
+        mlir::failed(op.fold(operands, folded)) || folded.empty())
+      continue;
+    // Only attributes: a value result is an identity, or the op itself
+    // folded in place; canonicalisation handles those later.
+    if (!llvm::all_of(folded, [](mlir::OpFoldResult r) {
+          return mlir::isa<mlir::Attribute>(r);
+        }))
+      continue;
+    builder.setInsertionPoint(&op);
+    llvm::SmallVector<mlir::Value> replacements;
+    for (auto [result, attr] : llvm::zip(op.getResults(), folded)) {
+      mlir::Operation *constant = dialect->materializeConstant(
+          builder, mlir::cast<mlir::Attribute>(attr), result.getType(),
+          op.getLoc());
+      if (!constant)
+        break;
+      replacements.push_back(constant->getResult(0));
+    }
+    if (replacements.size() != op.getNumResults()) {
+      for (mlir::Value made : replacements)
+        made.getDefiningOp()->erase();
+      continue;
+    }
+    for (const std::string &name : node.output())
+      if (auto it = values.find(name); it != values.end())
+        for (auto [result, replacement] :
+             llvm::zip(op.getResults(), replacements))
+          if (it->second == result)
+            it->second = replacement;
+    op.replaceAllUsesWith(replacements);
+    op.erase();
+  }
+  builder.setInsertionPointToEnd(block);
 }
 
 mlir::FailureOr<mlir::Value> GraphImporter::lookup(llvm::StringRef name,
@@ -358,8 +451,10 @@ mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>> GraphImporter::run() {
   for (const auto &node : graph.node()) {
     NodeImporter importer(*this, node,
                           nodeLocation(context, model.path, node));
+    mlir::Operation *before = entry->empty() ? nullptr : &entry->back();
     if (mlir::failed(registry.lookup(node.op_type())->import(importer)))
       return mlir::failure();
+    foldNodeOps(node, entry, before);
   }
 
   llvm::SmallVector<mlir::Value> results;
@@ -370,6 +465,12 @@ mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>> GraphImporter::run() {
     results.push_back(*value);
   }
   builder.create<mlir::func::ReturnOp>(fileLoc(), results);
+  // Constants that only decided shapes (folded Shape -> ... -> Reshape
+  // chains) leave nothing behind.
+  for (mlir::Operation &op : llvm::make_early_inc_range(
+           llvm::reverse(entry->without_terminator())))
+    if (mlir::isa<ConstantOp>(op) && op.use_empty())
+      op.erase();
   func.setFunctionType(builder.getFunctionType(
       inputTypes, mlir::ValueRange(results).getTypes()));
   for (auto [i, info] : llvm::enumerate(graph.output()))
@@ -421,47 +522,66 @@ mlir::Value NodeImporter::optionalInput(size_t index) {
   return mlir::succeeded(value) ? *value : nullptr;
 }
 
+mlir::DenseElementsAttr NodeImporter::constantInput(size_t index) {
+  if (!hasInput(index))
+    return nullptr;
+  return graph.constantValue(nodeProto.input(index));
+}
+
+mlir::InFlightDiagnostic NodeImporter::emitNotConstant(size_t index,
+                                                       llvm::StringRef what) {
+  return emitError() << "input " << index << " ('" << nodeProto.input(index)
+                     << "') must be a compile-time constant " << what
+                     << " (an initializer, a Constant node, or computed from "
+                        "constants and static shapes): kiln compiles static "
+                        "shapes only";
+}
+
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 NodeImporter::constantInts(size_t index) {
   if (!hasInput(index))
     return emitError() << "input " << index << " is required";
-  const ::onnx::TensorProto *tensor =
-      graph.constantTensor(nodeProto.input(index));
-  if (!tensor)
+  if (const ::onnx::TensorProto *tensor =
+          graph.constantTensor(nodeProto.input(index))) {
+    std::string why;
+    auto values = tensorToInts(*tensor, graph.model.baseDir, why);
+    if (mlir::failed(values))
+      return emitError() << "input " << index << " ('"
+                         << nodeProto.input(index) << "') " << why;
+    return values;
+  }
+  mlir::DenseElementsAttr attr = constantInput(index);
+  if (!attr)
+    return emitNotConstant(index, "integer tensor");
+  auto intType = mlir::dyn_cast<mlir::IntegerType>(attr.getElementType());
+  if (!intType || intType.getWidth() < 32)
     return emitError() << "input " << index << " ('" << nodeProto.input(index)
-                       << "') must be a compile-time constant (an "
-                          "initializer or a Constant node)";
-  std::string why;
-  auto values = tensorToInts(*tensor, graph.model.baseDir, why);
-  if (mlir::failed(values))
-    return emitError() << "input " << index << " ('" << nodeProto.input(index)
-                       << "') " << why;
+                       << "') must be INT64 or INT32, got "
+                       << attr.getElementType();
+  llvm::SmallVector<int64_t> values;
+  for (const llvm::APInt &v : attr.getValues<llvm::APInt>())
+    values.push_back(v.getSExtValue());
   return values;
 }
 
 mlir::FailureOr<double> NodeImporter::constantScalar(size_t index) {
-  const ::onnx::TensorProto *tensor =
-      hasInput(index) ? graph.constantTensor(nodeProto.input(index)) : nullptr;
-  if (!tensor)
+  if (!hasInput(index))
     return emitError() << "input " << index
                        << " must be a compile-time constant scalar";
-  mlir::Type element = elementType(graph.context, tensor->data_type());
-  if (!element || shapeProduct(llvm::SmallVector<int64_t>(
-                      tensor->dims().begin(), tensor->dims().end())) != 1)
+  mlir::DenseElementsAttr dense = constantInput(index);
+  if (!dense)
+    return emitNotConstant(index, "scalar");
+  if (dense.getNumElements() != 1)
     return emitError() << "input " << index << " ('" << nodeProto.input(index)
                        << "') must be a one-element numeric tensor";
-  std::string why;
-  auto attr = tensorToAttr(*tensor, mlir::RankedTensorType::get({}, element),
-                           graph.model.baseDir, nodeProto.input(index), why);
-  if (mlir::failed(attr))
-    return emitError() << "input " << index << " " << why;
-  auto dense = mlir::cast<mlir::DenseElementsAttr>(*attr);
+  mlir::Type element = dense.getElementType();
   if (mlir::isa<mlir::FloatType>(element))
     return (*dense.getValues<llvm::APFloat>().begin()).convertToDouble();
   if (element.isInteger(1))
     return *dense.getValues<bool>().begin() ? 1.0 : 0.0;
-  return static_cast<double>((*dense.getValues<llvm::APInt>().begin())
-                                 .getSExtValue());
+  const llvm::APInt &v = *dense.getValues<llvm::APInt>().begin();
+  return static_cast<double>(element.isUnsignedInteger() ? v.getZExtValue()
+                                                         : v.getSExtValue());
 }
 
 void NodeImporter::bindConstant(::onnx::TensorProto tensor) {
