@@ -467,8 +467,8 @@ mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>> GraphImporter::run() {
   builder.create<mlir::func::ReturnOp>(fileLoc(), results);
   // Constants that only decided shapes (folded Shape -> ... -> Reshape
   // chains) leave nothing behind.
-  for (mlir::Operation &op : llvm::make_early_inc_range(
-           llvm::reverse(entry->without_terminator())))
+  for (mlir::Operation &op :
+       llvm::make_early_inc_range(entry->without_terminator()))
     if (mlir::isa<ConstantOp>(op) && op.use_empty())
       op.erase();
   func.setFunctionType(builder.getFunctionType(

@@ -85,7 +85,7 @@ func.func @trilu_selects(%x: tensor<2x4x5xf32>) -> tensor<2x4x5xf32> {
 //       CHECK:   linalg.generic
 //       CHECK:     %[[I:.+]] = linalg.index 0
 //       CHECK:     %[[J:.+]] = linalg.index 1
-//       CHECK:     %[[S:.+]] = arith.addi %[[J]], %{{.+}}
+//       CHECK:     %[[S:.+]] = arith.subi %[[J]], %{{.+}}
 //       CHECK:     %[[LO:.+]] = arith.maxsi %[[S]], %{{.+}}
 //       CHECK:     %[[HI:.+]] = arith.minsi %[[LO]], %{{.+}}
 //       CHECK:     tensor.extract %[[X]][%[[I]], %[[HI]]]
