@@ -236,3 +236,29 @@ func.func @asin(%x: tensor<4xf32>, %d: tensor<4xf64>) -> (tensor<4xf32>, tensor<
   %1 = kiln.asin %d : tensor<4xf64>
   return %0, %1 : tensor<4xf32>, tensor<4xf64>
 }
+
+// -----
+
+// f32 sin and cos first reduce x modulo 2 pi in f64, so that the f32
+// polynomial of kiln-approximate-math sees |x| <= pi; f64 calls math.sin
+// directly.
+// CHECK-LABEL: func.func @sin_reduces_period(
+//   CHECK-DAG:   %[[INV:.+]] = arith.constant 0.15915494309189535 : f64
+//   CHECK-DAG:   %[[TWOPI:.+]] = arith.constant 6.2831853071795862 : f64
+//       CHECK:   linalg.generic
+//  CHECK-NEXT:   ^bb0(%[[IN:[^:]+]]: f32, %{{.+}}: f32):
+//       CHECK:     %[[XD:.+]] = arith.extf %[[IN]] : f32 to f64
+//       CHECK:     %[[Q:.+]] = arith.mulf %[[XD]], %[[INV]] : f64
+//       CHECK:     %[[K:.+]] = math.roundeven %[[Q]] : f64
+//       CHECK:     %[[P:.+]] = arith.mulf %[[K]], %[[TWOPI]] : f64
+//       CHECK:     %[[R:.+]] = arith.subf %[[XD]], %[[P]] : f64
+//       CHECK:     %[[RF:.+]] = arith.truncf %[[R]] : f64 to f32
+//       CHECK:     math.sin %[[RF]] : f32
+//       CHECK:   linalg.generic
+//  CHECK-NEXT:   ^bb0(%[[IND:[^:]+]]: f64, %{{.+}}: f64):
+//  CHECK-NEXT:     math.cos %[[IND]] : f64
+func.func @sin_reduces_period(%x: tensor<4xf32>, %d: tensor<4xf64>) -> (tensor<4xf32>, tensor<4xf64>) {
+  %0 = kiln.sin %x : tensor<4xf32>
+  %1 = kiln.cos %d : tensor<4xf64>
+  return %0, %1 : tensor<4xf32>, tensor<4xf64>
+}
