@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ir/KilnOps.h"
+#include "ir/Einsum.h"
 #include "ir/ShapeRules.h"
 #include "ir/Shapes.h"
 
@@ -172,6 +173,51 @@ LogicalResult inferGemm(std::optional<Location> loc, StringRef opName,
                      " does not broadcast to [", m, ", ", n, "]");
   }
   inferred.push_back(RankedTensorType::get({m, n}, a->getElementType()));
+  return success();
+}
+
+LogicalResult inferEinsum(std::optional<Location> loc, StringRef opName,
+                          EinsumOp::Adaptor adaptor,
+                          SmallVectorImpl<Type> &inferred) {
+  ValueRange inputs = adaptor.getInputs();
+  if (inputs.empty())
+    return opError(loc, opName, "needs at least one operand");
+  SmallVector<RankedTensorType> types;
+  SmallVector<int64_t> ranks;
+  SmallVector<ArrayRef<int64_t>> shapes;
+  for (auto [i, input] : llvm::enumerate(inputs)) {
+    auto type = rankedType(loc, opName, input, "operand " + std::to_string(i));
+    if (failed(type))
+      return failure();
+    if (i > 0 && failed(checkElementType(loc, opName,
+                                         "operand " + std::to_string(i), *type,
+                                         "operand 0", types.front())))
+      return failure();
+    types.push_back(*type);
+    ranks.push_back(type->getRank());
+  }
+  for (RankedTensorType type : types)
+    shapes.push_back(type.getShape());
+  // The parser may infer the result type before it moves the attribute
+  // dictionary into properties (see inferSoftmaxLike).
+  StringAttr equationAttr = adaptor.getProperties().equation;
+  if (!equationAttr && adaptor.getAttributes())
+    equationAttr =
+        dyn_cast_or_null<StringAttr>(adaptor.getAttributes().get("equation"));
+  if (!equationAttr)
+    return opError(loc, opName, "requires attribute 'equation'");
+  std::string error;
+  std::optional<EinsumEquation> equation = parseEinsum(
+      equationAttr.getValue(), ranks, /*requireExplicit=*/true, error);
+  std::optional<std::map<char, int64_t>> sizes;
+  if (equation)
+    sizes = einsumLetterSizes(*equation, shapes, error);
+  if (!sizes)
+    return opError(loc, opName, error);
+  SmallVector<int64_t> shape;
+  for (char c : equation->result)
+    shape.push_back(sizes->at(c));
+  inferred.push_back(RankedTensorType::get(shape, types.front().getElementType()));
   return success();
 }
 

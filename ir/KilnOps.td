@@ -196,6 +196,33 @@ def Kiln_GemmOp : Kiln_InferredOp<"gemm", "inferGemm"> {
   }];
 }
 
+def Kiln_EinsumOp : Kiln_InferredOp<"einsum", "inferEinsum"> {
+  let summary = "Einstein summation over one or more operands";
+  let description = [{
+    Imported from ONNX `Einsum`. `equation` is in explicit form: one letter
+    per dim of each operand, then `->` and one letter per result dim. The
+    importer expands `...` into letters of their own and spells out an
+    implicit result, so no `...` and no spaces remain (ir/Einsum.h).
+
+    The result element at an index is the sum, over every letter that is not
+    in the result, of the product of the operand elements the letters pick.
+    A letter repeated within one operand reads its diagonal. A letter's dims
+    agree in size, except that a dim of size 1 broadcasts. All operands have
+    the element type of the result.
+
+    ```mlir
+    %y = kiln.einsum "bij,bjk->bik" %a, %b
+        : (tensor<5x2x3xf64>, tensor<5x3x4xf64>) -> tensor<5x2x4xf64>
+    %d = kiln.einsum "Aii->Ai" %x : (tensor<3x5x5xf64>) -> tensor<3x5xf64>
+    ```
+  }];
+  let arguments = (ins Variadic<Kiln_Tensor>:$inputs, StrAttr:$equation);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = [{
+    $equation $inputs attr-dict `:` functional-type($inputs, results)
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Shape and data movement
 //===----------------------------------------------------------------------===//

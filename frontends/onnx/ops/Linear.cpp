@@ -1,9 +1,38 @@
-//===- Linear.cpp - Import ONNX MatMul and Gemm ---------------------------===//
+//===- Linear.cpp - Import ONNX MatMul, Gemm and Einsum -------------------===//
 
 #include "frontends/onnx/NodeImporter.h"
+#include "ir/Einsum.h"
 #include "ir/KilnOps.h"
 
 namespace kiln::onnx {
+namespace {
+
+/// Einsum: the equation is made explicit here (`...` expanded for the
+/// operand ranks, the implicit result spelled out), so kiln.einsum and its
+/// lowering see one letter per dim.
+mlir::LogicalResult importEinsum(NodeImporter &n) {
+  auto equation = n.stringAttr("equation", std::nullopt);
+  if (mlir::failed(equation))
+    return mlir::failure();
+  llvm::SmallVector<mlir::Value> inputs;
+  llvm::SmallVector<int64_t> ranks;
+  for (int i = 0; i < n.node().input_size(); ++i) {
+    auto type = n.inputType(i);
+    if (mlir::failed(type))
+      return mlir::failure();
+    inputs.push_back(*n.input(i));
+    ranks.push_back(type->getRank());
+  }
+  std::string error;
+  std::optional<EinsumEquation> parsed =
+      parseEinsum(*equation, ranks, /*requireExplicit=*/false, error);
+  if (!parsed)
+    return n.emitError() << "Einsum " << error;
+  return n.setResult(createInferred<EinsumOp>(
+      n.builder(), n.loc(), inputs, n.builder().getStringAttr(parsed->str())));
+}
+
+} // namespace
 
 void registerLinearOps(OpRegistry &registry) {
   registry.add({"MatMul", {}, [](NodeImporter &n) -> mlir::LogicalResult {
@@ -36,6 +65,9 @@ void registerLinearOps(OpRegistry &registry) {
        },
        /*check=*/nullptr,
        ElementTypes::Float});
+
+  registry.add({"Einsum", {"equation"}, importEinsum, /*check=*/nullptr,
+                ElementTypes::FloatOrSigned});
 }
 
 } // namespace kiln::onnx

@@ -32,6 +32,7 @@ struct ConvertKilnToLinalgPass
     lowering::populateReductionPatterns(patterns);
     lowering::populateRecurrentPatterns(patterns);
     lowering::populateActivationPatterns(patterns);
+    lowering::populateEinsumPatterns(patterns);
 
     mlir::ConversionTarget target(*context);
     target.addIllegalDialect<KilnDialect>();

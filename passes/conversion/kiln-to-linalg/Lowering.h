@@ -82,6 +82,7 @@ void populateIndexingPatterns(mlir::RewritePatternSet &patterns);
 void populateReductionPatterns(mlir::RewritePatternSet &patterns);
 void populateRecurrentPatterns(mlir::RewritePatternSet &patterns);
 void populateActivationPatterns(mlir::RewritePatternSet &patterns);
+void populateEinsumPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace kiln::lowering
 
