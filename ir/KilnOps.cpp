@@ -367,8 +367,9 @@ LogicalResult inferAveragePool(std::optional<Location> loc, StringRef opName,
   return inferPool(loc, opName, adaptor, ones, inferred);
 }
 
+template <typename Adaptor>
 LogicalResult inferGlobalPool(std::optional<Location> loc, StringRef opName,
-                              GlobalAveragePoolOp::Adaptor adaptor,
+                              Adaptor adaptor,
                               SmallVectorImpl<Type> &inferred) {
   auto input = rankedType(loc, opName, adaptor.getInput(), "input");
   if (failed(input))
@@ -383,8 +384,9 @@ LogicalResult inferGlobalPool(std::optional<Location> loc, StringRef opName,
   return success();
 }
 
+template <typename Adaptor>
 LogicalResult inferBatchNorm(std::optional<Location> loc, StringRef opName,
-                             BatchNormOp::Adaptor adaptor,
+                             Adaptor adaptor,
                              SmallVectorImpl<Type> &inferred) {
   auto input = rankedType(loc, opName, adaptor.getInput(), "input");
   if (failed(input))

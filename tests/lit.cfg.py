@@ -49,3 +49,11 @@ config.substitutions.append(("%compare_npy",
 config.substitutions.append(("%check_symbols",
                              config.python + " " + os.path.join(config.test_source_root, "e2e", "check_symbols.py")))
 config.substitutions.append(("%python", config.python))
+
+# One feature per operator the importer supports (`kiln ops`), named
+# `onnx-op-OPTYPE`, so that a model test can say `REQUIRES: onnx-op-LeakyRelu`
+# while another helper's operator is still on its way.
+_ops = subprocess.run([os.path.join(config.kiln_tools_dir, "kiln"), "ops"],
+                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+for _op in _ops.stdout.split():
+    config.available_features.add("onnx-op-" + _op)

@@ -1,4 +1,4 @@
-//===- Conv.cpp - kiln convolution and pooling to linalg ------------------===//
+//===- Conv.cpp - kiln convolutions and pooling to linalg -----------------===//
 //
 // Convolution and pooling become explicit padding (tensor.pad) followed by
 // one linalg.generic over the output dims (parallel) and the window dims
@@ -12,6 +12,8 @@
 #include "passes/conversion/kiln-to-linalg/Lowering.h"
 
 #include "ir/Shapes.h"
+
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include <limits>
 
@@ -56,6 +58,26 @@ SmallVector<AffineExpr> dims(OpBuilder &b, int64_t first, int64_t count) {
   for (int64_t i = 0; i < count; ++i)
     exprs.push_back(b.getAffineDimExpr(first + i));
   return exprs;
+}
+
+/// Splits dim \p dim of \p value into [outer, size / outer].
+Value splitDim(OpBuilder &b, Location loc, Value value, int64_t dim,
+               int64_t outer) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[dim] /= outer;
+  shape.insert(shape.begin() + dim, outer);
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t i = 0; i < type.getRank(); ++i) {
+    if (i < dim)
+      groups.push_back({i});
+    else if (i == dim)
+      groups.push_back({i, i + 1});
+    else
+      groups.push_back({i + 1});
+  }
+  return b.create<tensor::ExpandShapeOp>(
+      loc, RankedTensorType::get(shape, type.getElementType()), value, groups);
 }
 
 /// Ungrouped convolution as a matrix product (im2col), so that it takes the
@@ -211,25 +233,9 @@ struct ConvLowering : OpRewritePattern<ConvOp> {
 
     // Split channels into [G, C/G] (input) and [G, M/G] (filter, output).
     int64_t features = filterType.getDimSize(0);
-    auto splitDim = [&](Value value, int64_t dim, int64_t outer) {
-      auto type = cast<RankedTensorType>(value.getType());
-      SmallVector<int64_t> shape(type.getShape());
-      shape[dim] /= outer;
-      shape.insert(shape.begin() + dim, outer);
-      SmallVector<ReassociationIndices> groups;
-      for (int64_t i = 0; i < type.getRank(); ++i) {
-        if (i < dim)
-          groups.push_back({i});
-        else if (i == dim)
-          groups.push_back({i, i + 1});
-        else
-          groups.push_back({i + 1});
-      }
-      return rewriter.create<tensor::ExpandShapeOp>(
-          loc, RankedTensorType::get(shape, element), value, groups);
-    };
-    Value groupedInput = splitDim(input, 1, group);     // [N, G, CG, D...]
-    Value groupedFilter = splitDim(filter, 0, group);   // [G, MG, CG, K...]
+    // [N, G, CG, D...] and [G, MG, CG, K...].
+    Value groupedInput = splitDim(rewriter, loc, input, 1, group);
+    Value groupedFilter = splitDim(rewriter, loc, filter, 0, group);
     SmallVector<int64_t> outShape = {resultType.getDimSize(0), group,
                                      features / group};
     outShape.append(resultType.getShape().begin() + 2,
@@ -274,6 +280,124 @@ struct ConvLowering : OpRewritePattern<ConvOp> {
       merge.push_back({3 + i});
     Value result =
         rewriter.create<tensor::CollapseShapeOp>(loc, resultType, grouped, merge);
+    if (Value bias = op.getBias())
+      result = elementwise(rewriter, loc, resultType,
+                           {result, channelVector(rewriter, loc, bias, spatial)},
+                           [](OpBuilder &b, Location l, ValueRange args) {
+                             return b.create<arith::AddFOp>(l, args[0], args[1])
+                                 .getResult();
+                           });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Transposed convolution as a stride-1 convolution of the upsampled input
+/// with the flipped filter. The input is scattered (stride `stride`) into a
+/// zero tensor framed by `dilation * (K - 1) - pad_begin` positions in front
+/// and `dilation * (K - 1) - pad_end + output_padding` behind (cropped where
+/// a frame is negative); one window generic over (n, g, mg, o..., cg, k...)
+/// then reads the frame at `o + dilation * (K - 1 - k)` and filter tap k.
+struct ConvTransposeLowering : OpRewritePattern<ConvTransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ConvTransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    auto filterType = cast<RankedTensorType>(op.getFilter().getType());
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type element = resultType.getElementType();
+    int64_t spatial = inputType.getRank() - 2;
+    int64_t group = op.getGroup();
+    ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
+                      dilations = op.getDilations(),
+                      outputPadding = op.getOutputPadding();
+    ArrayRef<int64_t> kernel = filterType.getShape().drop_front(2);
+
+    SmallVector<int64_t> frameShape(inputType.getShape().take_front(2));
+    SmallVector<int64_t> offsets = {0, 0}, steps = {1, 1}, cropOffsets = {0, 0},
+                         cropSizes(frameShape);
+    bool crop = false;
+    for (int64_t i = 0; i < spatial; ++i) {
+      int64_t reach = dilations[i] * (kernel[i] - 1);
+      int64_t front = reach - pads[i];
+      int64_t back = reach - pads[spatial + i] + outputPadding[i];
+      int64_t size = (inputType.getDimSize(i + 2) - 1) * strides[i] + 1 +
+                     std::max<int64_t>(front, 0) + std::max<int64_t>(back, 0);
+      frameShape.push_back(size);
+      offsets.push_back(std::max<int64_t>(front, 0));
+      steps.push_back(strides[i]);
+      cropOffsets.push_back(std::max<int64_t>(-front, 0));
+      cropSizes.push_back(size - std::max<int64_t>(-front, 0) -
+                          std::max<int64_t>(-back, 0));
+      crop |= front < 0 || back < 0;
+    }
+    Value frame = filledTensor(rewriter, loc,
+                               RankedTensorType::get(frameShape, element), 0.0);
+    frame = rewriter.create<tensor::InsertSliceOp>(
+        loc, op.getInput(), frame, getAsIndexOpFoldResult(context, offsets),
+        getAsIndexOpFoldResult(context, inputType.getShape()),
+        getAsIndexOpFoldResult(context, steps));
+    if (crop) {
+      SmallVector<int64_t> ones(cropSizes.size(), 1);
+      frame = rewriter.create<tensor::ExtractSliceOp>(
+          loc, frame, getAsIndexOpFoldResult(context, cropOffsets),
+          getAsIndexOpFoldResult(context, cropSizes),
+          getAsIndexOpFoldResult(context, ones));
+    }
+
+    // [N, G, CG, F...] and the filter [G, CG, MG, K...].
+    Value groupedInput = splitDim(rewriter, loc, frame, 1, group);
+    Value groupedFilter = splitDim(rewriter, loc, op.getFilter(), 0, group);
+    int64_t featuresPerGroup = filterType.getDimSize(1);
+    SmallVector<int64_t> outShape = {resultType.getDimSize(0), group,
+                                     featuresPerGroup};
+    outShape.append(resultType.getShape().begin() + 2,
+                    resultType.getShape().end());
+    auto groupedType = RankedTensorType::get(outShape, element);
+
+    // Loops: n, g, mg, o..., cg, k...
+    int64_t loops = 3 + spatial + 1 + spatial;
+    AffineExpr n = rewriter.getAffineDimExpr(0),
+               g = rewriter.getAffineDimExpr(1),
+               mg = rewriter.getAffineDimExpr(2),
+               cg = rewriter.getAffineDimExpr(3 + spatial);
+    SmallVector<AffineExpr> outs = dims(rewriter, 3, spatial);
+    SmallVector<AffineExpr> taps = dims(rewriter, 4 + spatial, spatial);
+    SmallVector<AffineExpr> inputExprs = {n, g, cg};
+    for (int64_t i = 0; i < spatial; ++i)
+      inputExprs.push_back(outs[i] + (kernel[i] - 1 - taps[i]) * dilations[i]);
+    SmallVector<AffineExpr> filterExprs = {g, cg, mg};
+    filterExprs.append(taps);
+    SmallVector<AffineExpr> outExprs = {n, g, mg};
+    outExprs.append(outs);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(loops, 0, inputExprs, context),
+        AffineMap::get(loops, 0, filterExprs, context),
+        AffineMap::get(loops, 0, outExprs, context)};
+    SmallVector<utils::IteratorType> iterators(3 + spatial,
+                                               utils::IteratorType::parallel);
+    iterators.append(1 + spatial, utils::IteratorType::reduction);
+    Value grouped =
+        rewriter
+            .create<linalg::GenericOp>(
+                loc, groupedType, ValueRange{groupedInput, groupedFilter},
+                filledTensor(rewriter, loc, groupedType, 0.0), maps, iterators,
+                [&](OpBuilder &b, Location l, ValueRange args) {
+                  Value product = b.create<arith::MulFOp>(l, args[0], args[1]);
+                  b.create<linalg::YieldOp>(
+                      l, b.create<arith::AddFOp>(l, args[2], product)
+                             .getResult());
+                })
+            .getResult(0);
+
+    SmallVector<ReassociationIndices> merge = {{0}, {1, 2}};
+    for (int64_t i = 0; i < spatial; ++i)
+      merge.push_back({3 + i});
+    Value result = rewriter.create<tensor::CollapseShapeOp>(loc, resultType,
+                                                            grouped, merge);
     if (Value bias = op.getBias())
       result = elementwise(rewriter, loc, resultType,
                            {result, channelVector(rewriter, loc, bias, spatial)},
@@ -340,6 +464,134 @@ struct MaxPoolLowering : OpRewritePattern<MaxPoolOp> {
                         [](OpBuilder &b, Location l, ValueRange args) {
                           return b.create<arith::MaximumFOp>(l, args[0], args[1])
                               .getResult();
+                        }));
+    return success();
+  }
+};
+
+/// Max pooling that tracks where each maximum is: one generic with two
+/// accumulators (value, flat index). A position replaces the running
+/// maximum only when strictly greater, so ties keep the first position in
+/// row-major window order; padding is -inf and never wins.
+struct MaxPoolWithIndicesLowering : OpRewritePattern<MaxPoolWithIndicesOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MaxPoolWithIndicesOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    auto valuesType = cast<RankedTensorType>(op.getResult().getType());
+    auto indicesType = cast<RankedTensorType>(op.getIndices().getType());
+    Type element = valuesType.getElementType();
+    int64_t spatial = inputType.getRank() - 2;
+    ArrayRef<int64_t> kernel = op.getKernelShape(), strides = op.getStrides(),
+                      pads = op.getPads(), dilations = op.getDilations();
+    double lowest = -std::numeric_limits<double>::infinity();
+    SmallVector<int64_t> low, high;
+    windowPads(inputType, valuesType.getShape(), kernel, strides, pads,
+               dilations, low, high);
+    Value input = padConstant(rewriter, loc, op.getInput(), low, high, lowest);
+    Value window = rewriter.create<tensor::EmptyOp>(loc, kernel, element);
+
+    int64_t loops = 2 + 2 * spatial;
+    AffineExpr n = rewriter.getAffineDimExpr(0),
+               c = rewriter.getAffineDimExpr(1);
+    SmallVector<AffineExpr> outs = dims(rewriter, 2, spatial);
+    SmallVector<AffineExpr> taps = dims(rewriter, 2 + spatial, spatial);
+    SmallVector<AffineExpr> outExprs = {n, c};
+    outExprs.append(outs);
+    AffineMap outMap = AffineMap::get(loops, 0, outExprs, context);
+    SmallVector<AffineMap> maps = {
+        windowInputMap(context, loops, {n, c}, outs, taps, strides, dilations),
+        AffineMap::get(loops, 0, taps, context), outMap, outMap};
+    SmallVector<utils::IteratorType> iterators(2 + spatial,
+                                               utils::IteratorType::parallel);
+    iterators.append(spatial, utils::IteratorType::reduction);
+
+    // Flat position in the unpadded input: (n * C + c) * prod(D) plus the
+    // spatial position, row-major or (storage_order 1) column-major.
+    ArrayRef<int64_t> in = inputType.getShape();
+    bool columnMajor = op.getStorageOrder() == 1;
+    auto body = [&](OpBuilder &b, Location l, ValueRange args) {
+      auto index = [&](int64_t dim) -> Value {
+        return b.create<linalg::IndexOp>(l, dim);
+      };
+      auto constant = [&](int64_t v) -> Value {
+        return b.create<arith::ConstantIndexOp>(l, v);
+      };
+      auto mulAdd = [&](Value acc, int64_t scale, Value add) -> Value {
+        return b.create<arith::AddIOp>(
+            l, b.create<arith::MulIOp>(l, acc, constant(scale)), add);
+      };
+      SmallVector<Value> positions;
+      for (int64_t i = 0; i < spatial; ++i) {
+        Value pos = b.create<arith::AddIOp>(
+            l, b.create<arith::MulIOp>(l, index(2 + i), constant(strides[i])),
+            b.create<arith::MulIOp>(l, index(2 + spatial + i),
+                                    constant(dilations[i])));
+        positions.push_back(
+            b.create<arith::SubIOp>(l, pos, constant(pads[i])));
+      }
+      Value flat = mulAdd(index(0), in[1], index(1));
+      if (columnMajor) {
+        Value inner = positions.back();
+        for (int64_t i = spatial - 2; i >= 0; --i)
+          inner = mulAdd(inner, in[2 + i], positions[i]);
+        flat = mulAdd(flat, shapeProduct(in.drop_front(2)), inner);
+      } else {
+        for (int64_t i = 0; i < spatial; ++i)
+          flat = mulAdd(flat, in[2 + i], positions[i]);
+      }
+      Value flat64 = b.create<arith::IndexCastOp>(l, b.getI64Type(), flat);
+      Value greater = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT,
+                                              args[0], args[2]);
+      b.create<linalg::YieldOp>(
+          l, ValueRange{b.create<arith::SelectOp>(l, greater, args[0], args[2]),
+                        b.create<arith::SelectOp>(l, greater, flat64,
+                                                  args[3])});
+    };
+    auto generic = rewriter.create<linalg::GenericOp>(
+        loc, TypeRange{valuesType, indicesType}, ValueRange{input, window},
+        ValueRange{filledTensor(rewriter, loc, valuesType, lowest),
+                   filledTensor(rewriter, loc, indicesType, 0.0)},
+        maps, iterators, body);
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+/// (sum over the window of |x|^p)^(1/p); padding adds zeros.
+struct LpPoolLowering : OpRewritePattern<LpPoolOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LpPoolOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    int64_t p = op.getP();
+    auto power = [](OpBuilder &b, Location l, Value x,
+                     double exponent) -> Value {
+      if (exponent == 1.0)
+        return x;
+      if (exponent == 2.0)
+        return b.create<arith::MulFOp>(l, x, x);
+      if (exponent == 0.5)
+        return b.create<math::SqrtOp>(l, x);
+      return b.create<math::PowFOp>(
+          l, x, scalarConstant(b, l, x.getType(), exponent));
+    };
+    Value sums = poolWindows(
+        rewriter, loc, op.getInput(), resultType, op.getKernelShape(),
+        op.getStrides(), op.getPads(), op.getDilations(), 0.0, 0.0,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value magnitude = b.create<math::AbsFOp>(l, args[0]);
+          return b.create<arith::AddFOp>(l, args[1],
+                                         power(b, l, magnitude, double(p)))
+              .getResult();
+        });
+    rewriter.replaceOp(
+        op, elementwise(rewriter, loc, resultType, sums,
+                        [&](OpBuilder &b, Location l, ValueRange args) {
+                          return power(b, l, args[0], 1.0 / double(p));
                         }));
     return success();
   }
@@ -417,9 +669,12 @@ struct AveragePoolLowering : OpRewritePattern<AveragePoolOp> {
   }
 };
 
-struct GlobalAveragePoolLowering : OpRewritePattern<GlobalAveragePoolOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(GlobalAveragePoolOp op,
+/// Global pooling: one generic reducing every spatial dim with \p isMax
+/// (max from -inf) or a sum scaled by 1 / (number of spatial positions).
+template <typename OpTy, bool isMax>
+struct GlobalPoolLowering : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *context = rewriter.getContext();
@@ -435,25 +690,32 @@ struct GlobalAveragePoolLowering : OpRewritePattern<GlobalAveragePoolOp> {
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::reduction);
     iterators[0] = iterators[1] = utils::IteratorType::parallel;
-    Value zero = filledTensor(rewriter, loc, resultType, 0.0);
-    Value sums =
+    double init = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
+    Value start = filledTensor(rewriter, loc, resultType, init);
+    Value reduced =
         rewriter
             .create<linalg::GenericOp>(
-                loc, resultType, op.getInput(), zero, maps, iterators,
+                loc, resultType, op.getInput(), start, maps, iterators,
                 [](OpBuilder &b, Location l, ValueRange args) {
-                  b.create<linalg::YieldOp>(
-                      l, b.create<arith::AddFOp>(l, args[0], args[1]).getResult());
+                  Value next;
+                  if constexpr (isMax)
+                    next = b.create<arith::MaximumFOp>(l, args[0], args[1]);
+                  else
+                    next = b.create<arith::AddFOp>(l, args[0], args[1]);
+                  b.create<linalg::YieldOp>(l, next);
                 })
             .getResult(0);
-    double scale = 1.0 / shapeProduct(inputType.getShape().drop_front(2));
-    rewriter.replaceOp(
-        op, elementwise(rewriter, loc, resultType, sums,
-                        [&](OpBuilder &b, Location l, ValueRange args) {
-                          return b.create<arith::MulFOp>(
-                                      l, args[0],
-                                      scalarConstant(b, l, element, scale))
-                              .getResult();
-                        }));
+    if constexpr (!isMax) {
+      double scale = 1.0 / shapeProduct(inputType.getShape().drop_front(2));
+      reduced = elementwise(rewriter, loc, resultType, reduced,
+                            [&](OpBuilder &b, Location l, ValueRange args) {
+                              return b.create<arith::MulFOp>(
+                                          l, args[0],
+                                          scalarConstant(b, l, element, scale))
+                                  .getResult();
+                            });
+    }
+    rewriter.replaceOp(op, reduced);
     return success();
   }
 };
@@ -463,8 +725,11 @@ struct GlobalAveragePoolLowering : OpRewritePattern<GlobalAveragePoolOp> {
 void populateConvPatterns(RewritePatternSet &patterns) {
   // ConvAsMatmul takes ungrouped convolutions first; ConvLowering the rest.
   patterns.add<ConvAsMatmul>(patterns.getContext(), /*benefit=*/2);
-  patterns.add<ConvLowering, MaxPoolLowering, AveragePoolLowering,
-               GlobalAveragePoolLowering>(patterns.getContext());
+  patterns.add<ConvLowering, ConvTransposeLowering, MaxPoolLowering,
+               MaxPoolWithIndicesLowering, AveragePoolLowering, LpPoolLowering,
+               GlobalPoolLowering<GlobalAveragePoolOp, false>,
+               GlobalPoolLowering<GlobalMaxPoolOp, true>>(
+      patterns.getContext());
 }
 
 } // namespace kiln::lowering
