@@ -6,24 +6,6 @@
 namespace kiln::onnx {
 namespace {
 
-template <typename OpTy>
-OpImporter softmaxLike(const char *opType) {
-  return {opType, {"axis"}, [](NodeImporter &n) -> mlir::LogicalResult {
-            auto type = n.inputType(0);
-            auto axis = n.intAttr("axis", -1);
-            if (mlir::failed(type) || mlir::failed(axis))
-              return mlir::failure();
-            auto normalized = n.normalizeAxis(*axis, type->getRank());
-            if (mlir::failed(normalized))
-              return mlir::failure();
-            return n.setResult(createInferred<OpTy>(
-                n.builder(), n.loc(), *n.input(0),
-                n.builder().getI64IntegerAttr(*normalized)));
-          },
-          /*check=*/nullptr,
-          ElementTypes::Float};
-}
-
 mlir::LogicalResult importBatchNorm(NodeImporter &n) {
   llvm::SmallVector<mlir::Value, 5> operands;
   for (size_t i = 0; i < 5; ++i) {
@@ -56,8 +38,6 @@ void registerNormalizationOps(OpRegistry &registry) {
                   return std::nullopt;
                 },
                 ElementTypes::Float});
-  registry.add(softmaxLike<SoftmaxOp>("Softmax"));
-  registry.add(softmaxLike<LogSoftmaxOp>("LogSoftmax"));
 }
 
 } // namespace kiln::onnx
