@@ -1,8 +1,8 @@
-//===- Normalization.cpp - Import normalisation ops, Softmax, LogSoftmax --===//
+//===- Normalization.cpp - Import normalisation ops --------------------------===//
 //
 // BatchNormalization (inference and training mode), InstanceNormalization,
-// LayerNormalization, MeanVarianceNormalization, LRN, Dropout (without
-// randomness), Softmax and LogSoftmax.
+// LayerNormalization, MeanVarianceNormalization, LRN and Dropout (without
+// randomness). Softmax and LogSoftmax are in Reduction.cpp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,24 +14,6 @@
 
 namespace kiln::onnx {
 namespace {
-
-template <typename OpTy>
-OpImporter softmaxLike(const char *opType) {
-  return {opType, {"axis"}, [](NodeImporter &n) -> mlir::LogicalResult {
-            auto type = n.inputType(0);
-            auto axis = n.intAttr("axis", -1);
-            if (mlir::failed(type) || mlir::failed(axis))
-              return mlir::failure();
-            auto normalized = n.normalizeAxis(*axis, type->getRank());
-            if (mlir::failed(normalized))
-              return mlir::failure();
-            return n.setResult(createInferred<OpTy>(
-                n.builder(), n.loc(), *n.input(0),
-                n.builder().getI64IntegerAttr(*normalized)));
-          },
-          /*check=*/nullptr,
-          ElementTypes::Float};
-}
 
 /// Builds \p OpTy with \p numResults results whose types come from the op's
 /// shape rule (createInferred() for multi-result ops).
@@ -232,8 +214,6 @@ void registerNormalizationOps(OpRegistry &registry) {
                 /*check=*/nullptr, ElementTypes::Float});
   registry.add({"Dropout", {"seed"}, importDropout, /*check=*/nullptr,
                 ElementTypes::Float});
-  registry.add(softmaxLike<SoftmaxOp>("Softmax"));
-  registry.add(softmaxLike<LogSoftmaxOp>("LogSoftmax"));
 }
 
 } // namespace kiln::onnx

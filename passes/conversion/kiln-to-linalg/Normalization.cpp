@@ -16,58 +16,6 @@ using namespace mlir;
 namespace kiln::lowering {
 namespace {
 
-/// softmax(x) = exp(x - max) / sum(exp(x - max)) along the axis;
-/// log_softmax(x) = (x - max) - log(sum(exp(x - max))). Subtracting the max
-/// keeps exp from overflowing.
-template <typename OpTy, bool isLog>
-struct SoftmaxLowering : OpRewritePattern<OpTy> {
-  using OpRewritePattern<OpTy>::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(OpTy op,
-                                PatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    auto type = cast<RankedTensorType>(op.getType());
-    int64_t axis = op.getAxis();
-    Value x = op.getInput();
-    Value max = reduceAxis(rewriter, loc, x, axis,
-                           -std::numeric_limits<double>::infinity(),
-                           [](OpBuilder &b, Location l, ValueRange args) {
-                             return b.create<arith::MaximumFOp>(l, args[0], args[1])
-                                 .getResult();
-                           });
-    Value shifted = elementwise(rewriter, loc, type, {x, max},
-                                [](OpBuilder &b, Location l, ValueRange args) {
-                                  return b.create<arith::SubFOp>(l, args[0], args[1])
-                                      .getResult();
-                                });
-    Value exps = elementwise(rewriter, loc, type, shifted,
-                             [](OpBuilder &b, Location l, ValueRange args) {
-                               return b.create<math::ExpOp>(l, args[0]).getResult();
-                             });
-    Value sum = reduceAxis(rewriter, loc, exps, axis, 0.0,
-                           [](OpBuilder &b, Location l, ValueRange args) {
-                             return b.create<arith::AddFOp>(l, args[0], args[1])
-                                 .getResult();
-                           });
-    Value result;
-    if constexpr (isLog)
-      result = elementwise(rewriter, loc, type, {shifted, sum},
-                           [](OpBuilder &b, Location l, ValueRange args) {
-                             Value log = b.create<math::LogOp>(l, args[1]);
-                             return b.create<arith::SubFOp>(l, args[0], log)
-                                 .getResult();
-                           });
-    else
-      result = elementwise(rewriter, loc, type, {exps, sum},
-                           [](OpBuilder &b, Location l, ValueRange args) {
-                             return b.create<arith::DivFOp>(l, args[0], args[1])
-                                 .getResult();
-                           });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
-
 /// y = x * s[c] + t[c] with s = scale / sqrt(var + eps), t = bias - mean * s,
 /// computed once per channel on the [C] vectors.
 struct BatchNormLowering : OpRewritePattern<BatchNormOp> {
@@ -437,9 +385,7 @@ struct LRNLowering : OpRewritePattern<LRNOp> {
 } // namespace
 
 void populateNormalizationPatterns(RewritePatternSet &patterns) {
-  patterns.add<SoftmaxLowering<SoftmaxOp, false>,
-               SoftmaxLowering<LogSoftmaxOp, true>, BatchNormLowering>(
-      patterns.getContext());
+  patterns.add<BatchNormLowering>(patterns.getContext());
   patterns.add<BatchNormTrainingLowering, InstanceNormLowering,
                LayerNormLowering, MeanVarianceNormLowering, LRNLowering>(
       patterns.getContext());
