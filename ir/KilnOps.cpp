@@ -437,52 +437,8 @@ void ParamOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
   setNameFn(getResult(), getName());
 }
 
-namespace {
-/// Folds a binary op over two constant operands of the result's type, and
-/// `x op c` to `x` when \p isRightIdentity(c) and that keeps the type (no
-/// broadcast). Identities are IEEE-exact: `x + 0.0` is not `x` for x = -0.0.
-template <typename Fn>
-OpFoldResult foldBinary(Operation *op, ArrayRef<Attribute> operands,
-                        function_ref<bool(const APFloat &)> isRightIdentity,
-                        Fn &&fn) {
-  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
-  Type type = op->getResult(0).getType();
-  if (!isa<FloatType>(cast<ShapedType>(type).getElementType()))
-    return {};
-  if (lhs.getType() == type)
-    if (auto splat = dyn_cast_or_null<SplatElementsAttr>(operands[1]);
-        splat && isRightIdentity(splat.getSplatValue<APFloat>()))
-      return lhs;
-  if (lhs.getType() != type || rhs.getType() != type)
-    return {};
-  return constFoldBinaryOp<FloatAttr, APFloat, void>(operands,
-                                                    std::forward<Fn>(fn));
-}
-
-bool isNegZero(const APFloat &v) { return v.isNegZero(); }
-bool isPosZero(const APFloat &v) { return v.isPosZero(); }
-bool isOne(const APFloat &v) { return v.isExactlyValue(1.0); }
-} // namespace
-
-OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
-  return foldBinary(*this, adaptor.getOperands(), isNegZero,
-                    [](const APFloat &a, const APFloat &b) { return a + b; });
-}
-
-OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
-  return foldBinary(*this, adaptor.getOperands(), isPosZero,
-                    [](const APFloat &a, const APFloat &b) { return a - b; });
-}
-
-OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
-  return foldBinary(*this, adaptor.getOperands(), isOne,
-                    [](const APFloat &a, const APFloat &b) { return a * b; });
-}
-
-OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
-  return foldBinary(*this, adaptor.getOperands(), isOne,
-                    [](const APFloat &a, const APFloat &b) { return a / b; });
-}
+// AddOp, SubOp, MulOp and DivOp fold in ir/ops/Math.cpp with the other
+// elementwise ops.
 
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())

@@ -1,4 +1,4 @@
-//===- Normalization.cpp - Import normalisation ops --------------------------===//
+//===- Normalization.cpp - Import normalisation ops ----------------------===//
 //
 // BatchNormalization (inference and training mode), InstanceNormalization,
 // LayerNormalization, MeanVarianceNormalization, LRN and Dropout (without

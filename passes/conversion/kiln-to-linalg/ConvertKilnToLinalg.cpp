@@ -39,6 +39,9 @@ struct ConvertKilnToLinalgPass
     target.addLegalDialect<mlir::arith::ArithDialect, mlir::linalg::LinalgDialect,
                            mlir::math::MathDialect, mlir::tensor::TensorDialect,
                            mlir::func::FuncDialect>();
+    // Elementwise bodies on unsigned elements cast their scalars to
+    // signless and back (see Elementwise.cpp).
+    target.addLegalOp<mlir::UnrealizedConversionCastOp>();
     if (mlir::failed(mlir::applyPartialConversion(getOperation(), target,
                                                   std::move(patterns))))
       signalPassFailure();
