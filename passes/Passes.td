@@ -324,6 +324,9 @@ def ConvertKilnToLinalgPass
       output and window dims (groups split into their own dim); average
       pooling divides by a compile-time table of window sizes;
     - softmax, log-softmax, batch norm: reductions and elementwise generics;
+    - RNN/LSTM/GRU: the input projection of all steps as one matmul, then an
+      `scf.for` over the steps (recurrent matmul + gate generic on slices of
+      loop-carried tensors, in place after bufferization);
     - reshape/flatten: `tensor.collapse_shape` + `tensor.expand_shape`;
       transpose: `linalg.transpose`; pad: `tensor.pad`;
     - `kiln.constant` and `kiln.param` (an inference lowering): `arith.constant`.
@@ -344,7 +347,8 @@ def ConvertKilnToLinalgPass
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
-    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect"
+    "::mlir::math::MathDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
   ];
 }
 

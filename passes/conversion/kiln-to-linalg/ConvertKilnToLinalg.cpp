@@ -9,6 +9,7 @@
 #include "passes/conversion/kiln-to-linalg/Lowering.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace kiln::passes {
@@ -38,7 +39,8 @@ struct ConvertKilnToLinalgPass
     target.addIllegalDialect<KilnDialect>();
     target.addLegalDialect<mlir::arith::ArithDialect, mlir::linalg::LinalgDialect,
                            mlir::math::MathDialect, mlir::tensor::TensorDialect,
-                           mlir::func::FuncDialect>();
+                           mlir::func::FuncDialect,
+                           mlir::scf::SCFDialect>();
     // Elementwise bodies on unsigned elements cast their scalars to
     // signless and back (see Elementwise.cpp).
     target.addLegalOp<mlir::UnrealizedConversionCastOp>();
