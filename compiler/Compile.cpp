@@ -117,6 +117,8 @@ mlir::FailureOr<ScratchInfo> lowerToLLVMDialect(
   // between bufferization and the conversion to the LLVM dialect.
   PipelineOptions pipeline;
   pipeline.memoryReuse = options.memoryReuse;
+  pipeline.parallelLoops = options.parallelLoops;
+  pipeline.threads = options.threads;
   mlir::PassManager toBuffers(module.getContext());
   if (configure && mlir::failed(configure(toBuffers)))
     return mlir::failure();
@@ -143,7 +145,7 @@ mlir::FailureOr<ScratchInfo> lowerToLLVMDialect(
   mlir::PassManager toLLVM(module.getContext());
   if (configure && mlir::failed(configure(toLLVM)))
     return mlir::failure();
-  buildLLVMPipeline(toLLVM);
+  buildLLVMPipeline(toLLVM, pipeline);
   if (mlir::failed(toLLVM.run(module)))
     return mlir::failure();
   return scratch;
