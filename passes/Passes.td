@@ -273,8 +273,10 @@ def ParallelizeLoopsPass : Pass<"kiln-parallelize-loops", "::mlir::ModuleOp"> {
     top-level linalg op of an entry point (a public `func.func`) whose
     estimated cost - its iteration count times the ops of its payload, at
     least 1 - reaches `min-cost` is tiled along one parallel dim that every
-    output is indexed by (the one with the largest range, the outermost on
-    ties), so that distinct tiles write distinct elements. An op whose
+    output is indexed by (the one with the largest range; on ties the
+    outermost, but the innermost for an op with reduction dims, so that a
+    matmul's tiles pack disjoint strips of B), so that distinct tiles write
+    distinct elements. An op whose
     inputs may overlap an output (other than an in-place elementwise op
     reading each element where it writes it) is left alone.
 

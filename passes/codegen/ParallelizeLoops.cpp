@@ -181,8 +181,13 @@ struct ParallelizeLoopsPass
               return d && d.getPosition() == dim;
             });
           });
-      // The largest range splits most evenly; the outermost wins ties.
-      if (indexesOutputs && (!best || ranges[dim] > ranges[*best]))
+      // The largest range splits most evenly. Ties go to the outermost dim
+      // (contiguous tiles), but to the innermost for a contraction: tiles
+      // of N (B's columns) pack disjoint strips of B, tiles of M would all
+      // pack the whole of it.
+      if (indexesOutputs &&
+          (!best || ranges[dim] > ranges[*best] ||
+           (ranges[dim] == ranges[*best] && op.getNumReductionLoops() > 0)))
         best = dim;
     }
     if (!best)
