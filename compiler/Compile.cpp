@@ -118,6 +118,8 @@ mlir::FailureOr<ScratchInfo> lowerToLLVMDialect(
   PipelineOptions pipeline;
   pipeline.memoryReuse = options.memoryReuse;
   pipeline.fusion = options.fusion;
+  pipeline.parallelLoops = options.parallelLoops;
+  pipeline.threads = options.threads;
   mlir::PassManager toBuffers(module.getContext());
   if (configure && mlir::failed(configure(toBuffers)))
     return mlir::failure();
@@ -144,7 +146,7 @@ mlir::FailureOr<ScratchInfo> lowerToLLVMDialect(
   mlir::PassManager toLLVM(module.getContext());
   if (configure && mlir::failed(configure(toLLVM)))
     return mlir::failure();
-  buildLLVMPipeline(toLLVM);
+  buildLLVMPipeline(toLLVM, pipeline);
   if (mlir::failed(toLLVM.run(module)))
     return mlir::failure();
   return scratch;

@@ -2,6 +2,8 @@
 
 #include "compiler/Jit.h"
 
+#include "kiln/threads.h"
+
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/ThreadSafeModule.h"
 
@@ -24,6 +26,16 @@ JitModel::create(std::unique_ptr<llvm::Module> module,
   if (!generator)
     return fail(generator.takeError());
   (*jit)->getMainJITDylib().addGenerator(std::move(*generator));
+  // The one runtime function generated code calls (kiln/threads.h), from
+  // the runtime linked into this process: the executable need not export
+  // its symbols.
+  llvm::orc::SymbolMap runtime;
+  runtime[(*jit)->mangleAndIntern("kiln_parallel_for")] = {
+      llvm::orc::ExecutorAddr::fromPtr(&kiln_parallel_for),
+      llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable};
+  if (llvm::Error e = (*jit)->getMainJITDylib().define(
+          llvm::orc::absoluteSymbols(std::move(runtime))))
+    return fail(std::move(e));
   module->setDataLayout((*jit)->getDataLayout());
   if (llvm::Error e = (*jit)->addIRModule(
           llvm::orc::ThreadSafeModule(std::move(module), std::move(context))))

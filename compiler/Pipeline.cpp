@@ -76,13 +76,21 @@ void buildBufferizePipeline(mlir::OpPassManager &pm,
   pm.addPass(passes::createVerifyMemoryPlanPass());
 }
 
-void buildLLVMPipeline(mlir::OpPassManager &pm) { addTextual(pm, kToLLVM); }
+void buildLLVMPipeline(mlir::OpPassManager &pm,
+                       const PipelineOptions &options) {
+  if (options.parallelLoops) {
+    passes::ParallelizeLoopsPassOptions parallel;
+    parallel.threads = options.threads;
+    pm.addPass(passes::createParallelizeLoopsPass(parallel));
+  }
+  addTextual(pm, kToLLVM);
+}
 
 void buildCompilePipeline(mlir::OpPassManager &pm,
                           const PipelineOptions &options) {
   buildGraphPipeline(pm, options);
   buildBufferizePipeline(pm, options);
-  buildLLVMPipeline(pm);
+  buildLLVMPipeline(pm, options);
 }
 
 void registerKilnPassesAndPipelines() {
@@ -98,7 +106,7 @@ void registerKilnPassesAndPipelines() {
       [](mlir::OpPassManager &pm) { buildBufferizePipeline(pm); });
   mlir::PassPipelineRegistration<>(
       "kiln-llvm-pipeline", "Buffers to the LLVM dialect (bare pointers)",
-      buildLLVMPipeline);
+      [](mlir::OpPassManager &pm) { buildLLVMPipeline(pm); });
   mlir::PassPipelineRegistration<>(
       "kiln-compile-pipeline", "kiln IR to the LLVM dialect",
       [](mlir::OpPassManager &pm) { buildCompilePipeline(pm); });

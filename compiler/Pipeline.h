@@ -24,6 +24,12 @@ struct PipelineOptions {
   bool memoryReuse = true;
   /// Fusion passes (kiln compile --no-fusion turns them off, to compare).
   bool fusion = true;
+  /// Split large loops over the runtime's thread pool
+  /// (kiln-parallelize-loops); false keeps every loop on the calling thread.
+  bool parallelLoops = true;
+  /// The compiled default thread count (kiln compile --threads); 0 lets the
+  /// runtime decide (kiln/threads.h).
+  int32_t threads = 0;
 };
 
 /// Graph-level clean-up of imported kiln IR for inference, in order:
@@ -50,10 +56,13 @@ void buildGraphPipeline(mlir::OpPassManager &pm,
 void buildBufferizePipeline(mlir::OpPassManager &pm,
                             const PipelineOptions &options = {});
 
-/// Buffers to the LLVM dialect: linalg to loops, f32 math to polynomials
-/// (the rest to libm), then memref/arith/math/func/cf to LLVM with the
-/// bare-pointer calling convention (one `T*` per buffer).
-void buildLLVMPipeline(mlir::OpPassManager &pm);
+/// Buffers to the LLVM dialect: large linalg ops split into tiles run by
+/// the runtime's thread pool (kiln-parallelize-loops), contractions tiled
+/// and vectorized, linalg to loops, f32 math to polynomials (the rest to
+/// libm), then memref/arith/math/func/cf to LLVM with the bare-pointer
+/// calling convention (one `T*` per buffer).
+void buildLLVMPipeline(mlir::OpPassManager &pm,
+                       const PipelineOptions &options = {});
 
 /// buildGraphPipeline + buildBufferizePipeline + buildLLVMPipeline.
 void buildCompilePipeline(mlir::OpPassManager &pm,

@@ -304,6 +304,83 @@ def VerifyMemoryPlanPass : Pass<"kiln-verify-memory-plan", "::mlir::ModuleOp"> {
   ];
 }
 
+def ParallelizeLoopsPass : Pass<"kiln-parallelize-loops", "::mlir::ModuleOp"> {
+  let summary = "Splits large linalg ops into tiles that run on the runtime's "
+                "thread pool";
+  let description = [{
+    Runs on buffers, after the memory plan and before
+    `kiln-tile-and-vectorize-contractions` and the loop lowering. Each
+    top-level linalg op of an entry point (a public `func.func`) whose
+    estimated cost - its iteration count times the ops of its payload, at
+    least 1 - reaches `min-cost` is tiled along one parallel dim that every
+    output is indexed by (the one with the largest range; on ties the
+    outermost, but the innermost for an op with reduction dims, so that a
+    matmul's tiles pack disjoint strips of B), so that distinct tiles write
+    distinct elements. An op whose
+    inputs may overlap an output (other than an in-place elementwise op
+    reading each element where it writes it) is left alone.
+
+    The tile size aims at 8 tiles, is at least `min-tile-cost` worth of
+    work, is a multiple of 32 when the dim is the contiguous one of the
+    output (8 for another dim of a contraction) and, when one is near, a
+    divisor of the range; a remainder tile runs after the loop, on the
+    calling thread. Fewer than 2 tiles: the op is left alone. The cost
+    thresholds keep small ops single-threaded, where waking a thread (some
+    microseconds) costs more than the split saves.
+
+    The loop of full tiles is outlined into
+    `func.func private @F_parallelN(%ctx: !llvm.ptr, %begin: i64, %end: i64)`
+    running tiles [begin, end): each captured memref (static layouts only)
+    is passed as a pointer in `%ctx`, an array on the caller's stack, and
+    rebuilt in the body as an LLVM memref descriptor cast to the memref type;
+    constants are cloned. The loop becomes a call of the runtime's
+    `kiln_parallel_for(body, ctx, tiles, 1, threads)` (kiln/threads.h).
+    Each tile's iterations and each element's arithmetic are unchanged, so
+    results are bit-identical at any thread count. Allocations later passes
+    put into the body (the contraction pass's packing buffer) are per call,
+    hence per thread.
+
+    Before:
+    ```mlir
+    linalg.matmul ins(%a, %b : memref<256x512xf32>, memref<512x1024xf32>)
+                  outs(%c : memref<256x1024xf32>)
+    ```
+    After:
+    ```mlir
+    func.func @main(...) {
+      %ctx = llvm.alloca %c1 x !llvm.array<3 x ptr> : (i64) -> !llvm.ptr
+      ...  // llvm.store of the pointers of %a, %b, %c into %ctx
+      %f = constant @main_parallel0 : (!llvm.ptr, i64, i64) -> ()
+      call @kiln_parallel_for(%f, %ctx, %c8, %c1, %c0) : (...) -> ()
+    }
+    func.func private @main_parallel0(%ctx: !llvm.ptr, %begin: i64, %end: i64) {
+      ...  // %a, %b, %c from %ctx
+      scf.for %j = %lo to %hi step %c128 {
+        %bt = memref.subview %b[0, %j] [512, 128] [1, 1] : ...
+        %ct = memref.subview %c[0, %j] [256, 128] [1, 1] : ...
+        linalg.matmul ins(%a, %bt : ...) outs(%ct : ...)
+      }
+    }
+    ```
+  }];
+  let options = [
+    Option<"threads", "threads", "int32_t", /*default=*/"0",
+           "The compiled default thread count passed to kiln_parallel_for "
+           "(0: the runtime decides)">,
+    Option<"minCost", "min-cost", "int64_t", /*default=*/"1 << 20",
+           "Smallest estimated cost (iterations x payload ops) of an op "
+           "worth splitting">,
+    Option<"minTileCost", "min-tile-cost", "int64_t", /*default=*/"1 << 17",
+           "Smallest estimated cost of one tile">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 //===----------------------------------------------------------------------===//
 // Conversions
 //===----------------------------------------------------------------------===//

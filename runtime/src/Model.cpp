@@ -21,6 +21,7 @@
 #include "Format.h"
 #include "Npy.h"
 #include "Weights.h"
+#include "kiln/threads.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -435,6 +436,9 @@ void printUsage(const kiln_model_info_t &model, int argc, char **argv) {
       {"-o OUT.npy", "write the next output to OUT.npy"}};
   if (hasWeights)
     options.push_back({"--weights FILE", "map the weights from FILE"});
+  options.push_back({"--threads N",
+                     "run on N threads (default: KILN_NUM_THREADS, else the "
+                     "compiled default)"});
   options.push_back({"-h, --help", "print this help and exit"});
   options.push_back({"--", "treat every later argument as an input"});
   size_t width = 0;
@@ -640,6 +644,24 @@ int runMain(int argc, char **argv, const kiln_model_info_t *model) {
       if (numOutputOptions < numOutputs)
         outputPaths[numOutputOptions] = path;
       ++numOutputOptions;
+    } else if (std::strncmp(arg, "--threads", 9) == 0 &&
+               (arg[9] == '\0' || arg[9] == '=')) {
+      const char *value = arg + 10; // "--threads=N" as with getopt_long.
+      if (arg[9] == '\0') {
+        if (i + 1 == argc || !argv[i + 1])
+          return printError(
+              formatString("%s: option '--threads' needs a number", name));
+        value = argv[++i];
+      }
+      char *end = nullptr;
+      long threads = std::strtol(value, &end, 10);
+      if (*value == '\0' || *end != '\0' || threads < 1 ||
+          threads > KILN_MAX_THREADS ||
+          kiln_set_num_threads(static_cast<int32_t>(threads)) !=
+              KILN_STATUS_OK)
+        return printError(formatString(
+            "%s: option '--threads' expects 1 to %d, got '%s'", name,
+            KILN_MAX_THREADS, value));
     } else if (std::strncmp(arg, "--weights", 9) == 0 &&
                (arg[9] == '\0' || arg[9] == '=')) {
       if (model->num_weights == 0)

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Artifacts.h"
+#include "compiler/Bench.h"
 #include "compiler/Compile.h"
 #include "compiler/Diagnostics.h"
 #include "compiler/Jit.h"
@@ -18,6 +19,8 @@
 #include "compiler/Pipeline.h"
 #include "frontends/onnx/NodeImporter.h"
 #include "frontends/onnx/OnnxImporter.h"
+
+#include "kiln/threads.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -45,6 +48,7 @@ USAGE: kiln <command> [options]
 COMMANDS:
   compile   Compile an ONNX model to an object, library or executable
   run       Compile a model in-process (JIT) and run it on .npy inputs
+  bench     Compile a model in-process and time its entry point
   import    Import an ONNX model and print its kiln IR
   inspect   Report on an ONNX model: inputs, outputs, operators, parameters,
             and everything kiln does not support
@@ -113,6 +117,17 @@ struct CodegenFlags {
       cl::desc("Skip the fusion passes (BatchNorm folding, elementwise "
                "fusion), e.g. to compare outputs with and without them"),
       cl::cat(commandCategory())};
+  cl::opt<int> threads{
+      "threads",
+      cl::desc("Threads the model's large loops run on (default 0: the "
+               "machine's hardware threads); KILN_NUM_THREADS overrides it "
+               "at run time"),
+      cl::value_desc("N"), cl::init(0), cl::cat(commandCategory())};
+  cl::opt<bool> noParallelLoops{
+      "no-parallel-loops",
+      cl::desc("Keep every loop on the calling thread: no calls into the "
+               "runtime's thread pool"),
+      cl::cat(commandCategory())};
   cl::opt<bool> printIrAfterAll{"print-ir-after-all",
                                 cl::desc("Print the IR after every pass"),
                                 cl::cat(commandCategory())};
@@ -138,8 +153,15 @@ struct CodegenFlags {
     options.targetCpu = targetCpu;
     options.targetFeatures = targetFeatures;
     options.optLevel = optLevel;
+    if (threads < 0 || threads > KILN_MAX_THREADS) {
+      llvm::errs() << "kiln: error: --threads=" << threads
+                   << ": expected 0 to " << KILN_MAX_THREADS << "\n";
+      return mlir::failure();
+    }
     options.memoryReuse = !noMemoryReuse;
     options.fusion = !noFusion;
+    options.threads = threads;
+    options.parallelLoops = !noParallelLoops;
     return kiln::onnx::importModelFile(&context, model, load);
   }
 
@@ -273,6 +295,45 @@ int runCompile(std::vector<char *> &args, const char *argv0) {
   return EXIT_SUCCESS;
 }
 
+/// Compiles the model of \p flags as `kiln compile` would and loads it
+/// with the JIT. \returns null after printing why.
+std::unique_ptr<kiln::JitModel> compileInProcess(CodegenFlags &flags,
+                                                 CodegenSession &session) {
+  if (mlir::failed(session.open(flags)))
+    return nullptr;
+  kiln::CompileOptions &options = session.options;
+  mlir::OwningOpRef<mlir::ModuleOp> &module = session.module;
+  kiln::ModelSignature &signature = session.signature;
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> target =
+      kiln::createTargetMachine(options, error);
+  if (!target) {
+    llvm::errs() << "kiln: error: " << error << "\n";
+    return nullptr;
+  }
+  auto scratch = kiln::lowerToLLVMDialect(
+      *module, options,
+      [&](mlir::PassManager &pm) { return flags.configure(pm); });
+  if (mlir::failed(scratch))
+    return nullptr;
+  auto llvmContext = std::make_unique<llvm::LLVMContext>();
+  std::unique_ptr<llvm::Module> llvmModule =
+      kiln::translateToLLVMIR(*module, *llvmContext, signature, options,
+                              *target, /*withMain=*/false, *scratch);
+  if (!llvmModule) {
+    llvm::errs() << "kiln: error: translation to LLVM IR failed\n";
+    return nullptr;
+  }
+  kiln::optimizeLLVMIR(*llvmModule, *target, options.optLevel);
+  auto jit = kiln::JitModel::create(std::move(llvmModule),
+                                    std::move(llvmContext), options.name, error);
+  if (!jit) {
+    llvm::errs() << "kiln: error: JIT: " << error << "\n";
+    return nullptr;
+  }
+  return jit;
+}
+
 int runRun(std::vector<char *> &args) {
   static CodegenFlags flags;
   static cl::list<std::string> inputs(
@@ -298,38 +359,13 @@ int runRun(std::vector<char *> &args) {
               "|want|.\n");
 
   CodegenSession session;
-  if (mlir::failed(session.open(flags)))
+  std::unique_ptr<kiln::JitModel> jit = compileInProcess(flags, session);
+  if (!jit)
     return EXIT_FAILURE;
-  kiln::CompileOptions &options = session.options;
-  mlir::OwningOpRef<mlir::ModuleOp> &module = session.module;
-  kiln::ModelSignature &signature = session.signature;
-  std::string error;
-  std::unique_ptr<llvm::TargetMachine> target =
-      kiln::createTargetMachine(options, error);
-  if (!target) {
-    llvm::errs() << "kiln: error: " << error << "\n";
-    return EXIT_FAILURE;
-  }
-  auto scratch = kiln::lowerToLLVMDialect(
-      *module, options,
-      [&](mlir::PassManager &pm) { return flags.configure(pm); });
-  if (mlir::failed(scratch))
-    return EXIT_FAILURE;
-  auto llvmContext = std::make_unique<llvm::LLVMContext>();
-  std::unique_ptr<llvm::Module> llvmModule =
-      kiln::translateToLLVMIR(*module, *llvmContext, signature, options,
-                              *target, /*withMain=*/false, *scratch);
-  if (!llvmModule) {
-    llvm::errs() << "kiln: error: translation to LLVM IR failed\n";
-    return EXIT_FAILURE;
-  }
-  kiln::optimizeLLVMIR(*llvmModule, *target, options.optLevel);
-  auto jit = kiln::JitModel::create(std::move(llvmModule),
-                                    std::move(llvmContext), options.name, error);
-  if (!jit) {
-    llvm::errs() << "kiln: error: JIT: " << error << "\n";
-    return EXIT_FAILURE;
-  }
+  // The JIT-compiled model's default is --threads; say so to the runtime
+  // too, so that it wins over KILN_NUM_THREADS as with an executable.
+  if (flags.threads > 0)
+    (void)kiln_set_num_threads(flags.threads);
   kiln::RunFiles files;
   files.inputs.assign(inputs.begin(), inputs.end());
   files.outputs.assign(outputs.begin(), outputs.end());
@@ -337,6 +373,49 @@ int runRun(std::vector<char *> &args) {
   files.rtol = rtol;
   files.atol = atol;
   return kiln::runAndCheck(*jit->info(), files, llvm::outs(), llvm::errs());
+}
+
+int runBench(std::vector<char *> &args) {
+  static CodegenFlags flags;
+  static cl::list<std::string> inputs(
+      "i", cl::desc("Input .npy, one per model input, in order (default: "
+                    "random inputs)"),
+      cl::value_desc("file"), cl::cat(commandCategory()));
+  static cl::opt<unsigned> warmup("warmup",
+                                  cl::desc("Untimed calls first (5)"),
+                                  cl::init(5), cl::cat(commandCategory()));
+  static cl::opt<unsigned> runs("runs", cl::desc("Timed calls (20)"),
+                                cl::init(20), cl::cat(commandCategory()));
+  static cl::opt<bool> json("json",
+                            cl::desc("Print one JSON object (for scripts)"),
+                            cl::cat(commandCategory()));
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerMLIRContextCLOptions();
+  mlir::registerPassManagerCLOptions();
+  parse(args, "kiln bench: compile a model in-process as 'kiln compile' "
+              "would and time its entry point\n\n  Prints the median, min, "
+              "max and mean latency in ms of --runs calls after --warmup\n"
+              "  calls, on the -i inputs or on random ones (floats uniform in "
+              "[-1, 1), integers 0).\n");
+  if (runs == 0) {
+    llvm::errs() << "kiln: error: --runs must be at least 1\n";
+    return EXIT_FAILURE;
+  }
+  CodegenSession session;
+  std::unique_ptr<kiln::JitModel> jit = compileInProcess(flags, session);
+  if (!jit)
+    return EXIT_FAILURE;
+  if (flags.threads > 0)
+    (void)kiln_set_num_threads(flags.threads);
+  kiln::BenchOptions options;
+  options.inputs.assign(inputs.begin(), inputs.end());
+  options.warmup = warmup;
+  options.runs = runs;
+  options.json = json;
+  options.threads = session.options.parallelLoops
+                        ? kiln_get_num_threads(session.options.threads)
+                        : 1;
+  return kiln::benchModel(*jit->info(), options, llvm::outs(), llvm::errs());
 }
 
 enum class PipelineKind { None, Graph };
@@ -466,6 +545,11 @@ int main(int argc, char **argv) {
                  << ", ONNX opset " << kiln::onnx::kTargetOpset << ")\n";
     return EXIT_SUCCESS;
   }
+  // libLLVM registers a global -threads of its own; kiln's commands take
+  // --threads for the model's thread count, so LLVM's is renamed first.
+  llvm::StringMap<cl::Option *> &registered = cl::getRegisteredOptions();
+  if (auto it = registered.find("threads"); it != registered.end())
+    it->second->setArgStr("llvm-threads");
   std::string program = "kiln " + command;
   std::vector<char *> args = {program.data()};
   for (int i = 2; i < argc; ++i)
@@ -474,6 +558,8 @@ int main(int argc, char **argv) {
     return runCompile(args, argv[0]);
   if (command == "run")
     return runRun(args);
+  if (command == "bench")
+    return runBench(args);
   if (command == "import")
     return runImport(args);
   if (command == "inspect")

@@ -20,6 +20,11 @@
  * between calls and may be called from several threads at once with
  * distinct buffers and distinct scratch arenas.
  *
+ * Large loops of generated code run on the runtime's thread pool through
+ * kiln_parallel_for() (kiln/threads.h), the one runtime function a compiled
+ * object calls; calls from several threads at once stay correct (a loop
+ * started while the pool is busy runs on its caller's thread).
+ *
  * An executable built with `kiln compile --emit=exe` is NAME_info plus
  * `int main(int argc, char **argv) { return kiln_main(argc, argv,
  * &NAME_info); }`, linked with the runtime.
@@ -179,9 +184,11 @@ KILN_API void kiln_weights_release(kiln_weights_t *weights);
 
 /// The `main` of an executable built with `kiln compile --emit=exe`:
 ///
-///   NAME [-o OUT.npy]... [--weights FILE] IN.npy...
+///   NAME [-o OUT.npy]... [--weights FILE] [--threads N] IN.npy...
 ///
-/// with the inputs in graph order. A model that keeps its weights in a file
+/// with the inputs in graph order. `--threads N` (or `--threads=N`, N from 1
+/// to KILN_MAX_THREADS) calls kiln_set_num_threads(N) before the run
+/// (kiln/threads.h). A model that keeps its weights in a file
 /// (num_weights > 0) maps it before running, from `--weights FILE` (or
 /// `--weights=FILE`), else from the path of the running executable
 /// (/proc/self/exe, else argv[0]) plus ".weights"; --help names that file.

@@ -38,5 +38,6 @@
 #include "kiln/npy.h"    /* IWYU pragma: export */
 #include "kiln/status.h" /* IWYU pragma: export */
 #include "kiln/tensor.h" /* IWYU pragma: export */
+#include "kiln/threads.h" /* IWYU pragma: export */
 
 #endif /* KILN_RUNTIME_H */

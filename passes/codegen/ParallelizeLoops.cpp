@@ -1,0 +1,437 @@
+//===- ParallelizeLoops.cpp - Outer tile loops on the runtime's threads ---===//
+//
+// Runs on buffers, after the memory plan and before the contraction tiling
+// and the loop lowering. A large top-level linalg op of an entry point is
+// tiled along one parallel dim that every output is indexed by, so distinct
+// tiles write distinct elements; the tile loop's body is outlined into a
+// function that runs tiles [begin, end), and the loop becomes one call
+//
+//   kiln_parallel_for(@body, ctx, num_tiles, grain = 1, default_threads)
+//
+// (kiln/threads.h). Captured memrefs travel in `ctx`, an array of pointers on
+// the caller's stack; the body rebuilds each memref's descriptor from the
+// pointer and the static layout. Constants are cloned into the body.
+// Iterations of a tile run in the same order as before, and each output
+// element is computed by the same ops in the same order, so results are
+// bit-identical for any thread count. Stack buffers later passes add to the
+// body (the contraction pass's packing `memref.alloca`) are per call, hence
+// per thread; scratch-arena buffers are shared, which is why only tiles that
+// write disjoint data may run in parallel.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/RegionUtils.h"
+
+namespace kiln::passes {
+#define GEN_PASS_DEF_PARALLELIZELOOPSPASS
+#include "passes/Passes.h.inc"
+
+namespace {
+
+using namespace mlir;
+
+/// Marks the tile loops this pass made, until they are outlined.
+constexpr llvm::StringLiteral kMarker = "kiln.parallel_tiles";
+/// The runtime function (kiln/threads.h).
+constexpr llvm::StringLiteral kParallelFor = "kiln_parallel_for";
+/// Tiles per loop the pass aims at: a few per thread at 2 to 4 threads, so
+/// that a thread slowed down by other work takes fewer.
+constexpr int64_t kTargetTiles = 8;
+
+/// The estimated cost of \p op: its iteration count times the ops of its
+/// payload (at least 1).
+int64_t estimateCost(linalg::LinalgOp op) {
+  int64_t iterations = 1;
+  for (int64_t range : op.getStaticLoopRanges())
+    iterations *= range;
+  int64_t payload = 0;
+  for (Operation &inner : op->getRegion(0).front().without_terminator()) {
+    (void)inner;
+    ++payload;
+  }
+  return iterations * std::max<int64_t>(payload, 1);
+}
+
+/// \returns the buffer \p value views (through views, subviews, reshapes and
+/// casts): a block argument, a global or an allocation.
+Value rootOf(Value value, int64_t &byteOffset, bool &knownOffset) {
+  byteOffset = 0;
+  knownOffset = true;
+  while (Operation *def = value.getDefiningOp()) {
+    if (auto view = dyn_cast<memref::ViewOp>(def)) {
+      std::optional<int64_t> shift = getConstantIntValue(view.getByteShift());
+      if (shift)
+        byteOffset += *shift;
+      else
+        knownOffset = false;
+      value = view.getSource();
+    } else if (isa<memref::SubViewOp, memref::ExpandShapeOp,
+                   memref::CollapseShapeOp, memref::CastOp,
+                   memref::ReinterpretCastOp>(def)) {
+      if (isa<memref::SubViewOp, memref::ReinterpretCastOp>(def))
+        knownOffset = false; // Only whole views of the arena are tracked.
+      value = def->getOperand(0);
+    } else {
+      break;
+    }
+  }
+  return value;
+}
+
+/// Bytes of \p type's elements (a dense static memref).
+int64_t byteSize(MemRefType type) {
+  return type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+}
+
+/// \returns whether input \p input of \p op may overlap output \p output in
+/// a way that tiling could break: both view the same buffer, not provably
+/// apart, and are not the same memref read at the index it is written at
+/// (an in-place elementwise op).
+bool mayConflict(linalg::LinalgOp op, OpOperand &input, OpOperand &output) {
+  if (input.get() == output.get() &&
+      op.getMatchingIndexingMap(&input) == op.getMatchingIndexingMap(&output))
+    return false;
+  int64_t inOffset, outOffset;
+  bool inKnown, outKnown;
+  Value inRoot = rootOf(input.get(), inOffset, inKnown);
+  Value outRoot = rootOf(output.get(), outOffset, outKnown);
+  if (inRoot != outRoot) {
+    // Distinct arguments of an entry point do not overlap (kiln/model.h);
+    // globals are constants and allocations distinct.
+    return false;
+  }
+  if (!inKnown || !outKnown)
+    return true;
+  auto inType = cast<MemRefType>(input.get().getType());
+  auto outType = cast<MemRefType>(output.get().getType());
+  return inOffset < outOffset + byteSize(outType) &&
+         outOffset < inOffset + byteSize(inType);
+}
+
+/// A static memref whose descriptor is fully known from its type.
+bool hasStaticDescriptor(Type type) {
+  auto memref = dyn_cast<MemRefType>(type);
+  if (!memref || !memref.hasStaticShape())
+    return false;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(getStridesAndOffset(memref, strides, offset)))
+    return false;
+  return !ShapedType::isDynamic(offset) &&
+         llvm::none_of(strides, ShapedType::isDynamic);
+}
+
+struct ParallelizeLoopsPass
+    : impl::ParallelizeLoopsPassBase<ParallelizeLoopsPass> {
+  using Base::Base;
+
+  /// The LLVM struct a memref of \p type lowers to: { allocated, aligned,
+  /// offset, sizes[rank], strides[rank] }.
+  Type descriptorTypeOf(MemRefType type) {
+    MLIRContext *context = type.getContext();
+    auto ptr = LLVM::LLVMPointerType::get(context);
+    auto i64 = IntegerType::get(context, 64);
+    SmallVector<Type> fields = {ptr, ptr, i64};
+    if (type.getRank() > 0) {
+      fields.push_back(LLVM::LLVMArrayType::get(i64, type.getRank()));
+      fields.push_back(LLVM::LLVMArrayType::get(i64, type.getRank()));
+    }
+    return LLVM::LLVMStructType::getLiteral(context, fields);
+  }
+
+  /// How \p op is split: the dim and the tile size; nullopt to leave it.
+  std::optional<std::pair<unsigned, int64_t>> plan(linalg::LinalgOp op) {
+    if (!op.hasPureBufferSemantics() || op.hasDynamicShape() ||
+        op->getNumRegions() != 1)
+      return std::nullopt;
+    for (Value operand : op->getOperands())
+      if (isa<MemRefType>(operand.getType()) &&
+          !hasStaticDescriptor(operand.getType()))
+        return std::nullopt;
+    int64_t cost = estimateCost(op);
+    if (cost < minCost)
+      return std::nullopt;
+    for (OpOperand *input : op.getDpsInputOperands())
+      for (OpOperand &output : op.getDpsInitsMutable())
+        if (mayConflict(op, *input, output))
+          return std::nullopt;
+
+    // The candidates: parallel dims that every output map has as a result
+    // of its own, so distinct indices of the dim write distinct elements.
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    std::optional<unsigned> best;
+    for (unsigned dim = 0; dim < ranges.size(); ++dim) {
+      if (iterators[dim] != utils::IteratorType::parallel || ranges[dim] < 2)
+        continue;
+      bool indexesOutputs = llvm::all_of(
+          op.getDpsInitsMutable(), [&](OpOperand &output) {
+            AffineMap map = op.getMatchingIndexingMap(&output);
+            return llvm::any_of(map.getResults(), [&](AffineExpr e) {
+              auto d = dyn_cast<AffineDimExpr>(e);
+              return d && d.getPosition() == dim;
+            });
+          });
+      // The largest range splits most evenly. Ties go to the outermost dim
+      // (contiguous tiles), but to the innermost for a contraction: tiles
+      // of N (B's columns) pack disjoint strips of B, tiles of M would all
+      // pack the whole of it.
+      if (indexesOutputs &&
+          (!best || ranges[dim] > ranges[*best] ||
+           (ranges[dim] == ranges[*best] && op.getNumReductionLoops() > 0)))
+        best = dim;
+    }
+    if (!best)
+      return std::nullopt;
+    unsigned dim = *best;
+    int64_t range = ranges[dim];
+
+    // Tiles of a multiple of `align`: whole vector rows when the dim is the
+    // contiguous one of the first output, whole register rows (8) for a
+    // contraction's M, single indices otherwise.
+    AffineMap outMap =
+        op.getMatchingIndexingMap(&*op.getDpsInitsMutable().begin());
+    bool contiguous =
+        outMap.getNumResults() > 0 &&
+        outMap.getResults().back() == getAffineDimExpr(dim, op.getContext());
+    int64_t align = contiguous ? 32 : op.getNumReductionLoops() > 0 ? 8 : 1;
+    int64_t perIndex = std::max<int64_t>(cost / range, 1);
+    int64_t size = llvm::divideCeil(range, kTargetTiles);
+    size = std::max<int64_t>(size, llvm::divideCeil(minTileCost, perIndex));
+    size = llvm::alignTo(size, align);
+    // Prefer a size that divides the range (no sequential remainder).
+    for (int64_t s = size; s <= 2 * size && s < range; s += align)
+      if (range % s == 0) {
+        size = s;
+        break;
+      }
+    if (range / size < 2)
+      return std::nullopt;
+    return std::make_pair(dim, size);
+  }
+
+  /// Tiles \p op along \p dim by \p size, peels the remainder and marks the
+  /// loop of full tiles.
+  LogicalResult tile(RewriterBase &rewriter, linalg::LinalgOp op,
+                     unsigned dim, int64_t size) {
+    SmallVector<int64_t> sizes(op.getNumLoops(), 0);
+    sizes[dim] = size;
+    bool partial = op.getStaticLoopRanges()[dim] % size != 0;
+    rewriter.setInsertionPoint(op);
+    FailureOr<linalg::TiledLinalgOp> tiled = linalg::tileLinalgOp(
+        rewriter, op, linalg::LinalgTilingOptions().setTileSizes(sizes));
+    if (failed(tiled))
+      return op->emitOpError("could not be tiled for threads");
+    rewriter.eraseOp(op);
+    auto loop = cast<scf::ForOp>(tiled->loops.front());
+    if (partial) {
+      scf::ForOp remainder;
+      if (failed(scf::peelForLoopAndSimplifyBounds(rewriter, loop, remainder)))
+        return loop->emitOpError("could not be peeled");
+    }
+    loop->setAttr(kMarker, rewriter.getUnitAttr());
+    return success();
+  }
+
+  /// Outlines marked loop \p loop of \p func into a body function and
+  /// replaces it by a call of kiln_parallel_for. Leaves the loop as it is
+  /// (sequential) if it captures something other than constants and
+  /// memrefs of static layout.
+  void outline(func::FuncOp func, scf::ForOp loop, unsigned index) {
+    loop->removeAttr(kMarker);
+    std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+    std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+    std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+    if (!lb || !ub || !step || *lb != 0 || *step <= 0 ||
+        loop.getNumResults() != 0)
+      return;
+    int64_t tiles = llvm::divideCeil(*ub, *step);
+    if (tiles < 2)
+      return;
+    SetVector<Value> captured;
+    getUsedValuesDefinedAbove(loop.getRegion(), captured);
+    SmallVector<Value> memrefs;
+    SmallVector<Operation *> constants;
+    for (Value value : captured) {
+      Operation *def = value.getDefiningOp();
+      if (def && def->hasTrait<OpTrait::ConstantLike>() &&
+          def->getNumOperands() == 0 && def->getNumRegions() == 0)
+        constants.push_back(def);
+      else if (hasStaticDescriptor(value.getType()))
+        memrefs.push_back(value);
+      else
+        return;
+    }
+
+    MLIRContext *context = &getContext();
+    Location loc = loop.getLoc();
+    auto module = func->getParentOfType<ModuleOp>();
+    auto ptr = LLVM::LLVMPointerType::get(context);
+    auto i64 = IntegerType::get(context, 64);
+    auto i32 = IntegerType::get(context, 32);
+    auto bodyType = FunctionType::get(context, {ptr, i64, i64}, {});
+
+    // func.func private @F_parallelN(%ctx, %begin, %end): tiles [begin, end).
+    OpBuilder builder(module.getBodyRegion());
+    builder.setInsertionPointAfter(func);
+    auto body = builder.create<func::FuncOp>(
+        loc, (func.getSymName() + "_parallel" + llvm::Twine(index)).str(),
+        bodyType);
+    body.setPrivate();
+    Block *entry = body.addEntryBlock();
+    builder.setInsertionPointToStart(entry);
+    IRMapping mapping;
+    for (Operation *constant : constants)
+      builder.clone(*constant, mapping);
+    auto ctxType = LLVM::LLVMArrayType::get(ptr, std::max<size_t>(memrefs.size(), 1));
+    for (auto [slot, value] : llvm::enumerate(memrefs)) {
+      auto type = cast<MemRefType>(value.getType());
+      SmallVector<int64_t> strides;
+      int64_t offset;
+      (void)getStridesAndOffset(type, strides, offset);
+      Value address = builder.create<LLVM::GEPOp>(
+          loc, ptr, ctxType, entry->getArgument(0),
+          ArrayRef<LLVM::GEPArg>{0, static_cast<int32_t>(slot)});
+      Value pointer = builder.create<LLVM::LoadOp>(loc, ptr, address);
+      Type descriptorType = descriptorTypeOf(type);
+      Value descriptor = builder.create<LLVM::UndefOp>(loc, descriptorType);
+      auto constant = [&](int64_t v) -> Value {
+        return builder.create<LLVM::ConstantOp>(loc, i64,
+                                                builder.getI64IntegerAttr(v));
+      };
+      descriptor = builder.create<LLVM::InsertValueOp>(loc, descriptor,
+                                                       pointer, 0);
+      descriptor = builder.create<LLVM::InsertValueOp>(loc, descriptor,
+                                                       pointer, 1);
+      descriptor = builder.create<LLVM::InsertValueOp>(loc, descriptor,
+                                                       constant(offset), 2);
+      for (int64_t d = 0; d < type.getRank(); ++d) {
+        descriptor = builder.create<LLVM::InsertValueOp>(
+            loc, descriptor, constant(type.getDimSize(d)),
+            ArrayRef<int64_t>{3, d});
+        descriptor = builder.create<LLVM::InsertValueOp>(
+            loc, descriptor, constant(strides[d]), ArrayRef<int64_t>{4, d});
+      }
+      mapping.map(value, builder
+                             .create<UnrealizedConversionCastOp>(
+                                 loc, TypeRange{type}, ValueRange{descriptor})
+                             .getResult(0));
+    }
+    Value tileSize = builder.create<arith::ConstantIndexOp>(loc, *step);
+    auto firstIndex = [&](Value tile) {
+      Value asIndex = builder.create<arith::IndexCastOp>(
+          loc, builder.getIndexType(), tile);
+      return builder.create<arith::MulIOp>(loc, asIndex, tileSize);
+    };
+    Value begin = firstIndex(entry->getArgument(1));
+    Value end = firstIndex(entry->getArgument(2));
+    // The last tile may end past the loop's bound; the loop's own bound
+    // would not be exceeded since tiles = ceil(ub / step) and ub is a
+    // multiple of the step after peeling, but keep the bound exact anyway.
+    Value bound = builder.create<arith::ConstantIndexOp>(loc, *ub);
+    end = builder.create<arith::MinSIOp>(loc, end, bound);
+    auto copy = cast<scf::ForOp>(builder.clone(*loop, mapping));
+    copy.getLowerBoundMutable().assign(begin);
+    copy.getUpperBoundMutable().assign(end);
+    copy.getStepMutable().assign(tileSize);
+    builder.create<func::ReturnOp>(loc);
+
+    // The caller: pointers into the context, then the call.
+    auto callee = module.lookupSymbol<func::FuncOp>(kParallelFor);
+    if (!callee) {
+      OpBuilder top(module.getBodyRegion());
+      callee = top.create<func::FuncOp>(
+          loc, kParallelFor,
+          FunctionType::get(context, {bodyType, ptr, i64, i64, i32}, {}));
+      callee.setPrivate();
+    }
+    OpBuilder caller(&func.getBody().front(), func.getBody().front().begin());
+    Value one = caller.create<LLVM::ConstantOp>(loc, i64,
+                                                caller.getI64IntegerAttr(1));
+    Value ctx = caller.create<LLVM::AllocaOp>(loc, ptr, ctxType, one,
+                                              /*alignment=*/8);
+    caller.setInsertionPoint(loop);
+    for (auto [slot, value] : llvm::enumerate(memrefs)) {
+      // The aligned pointer of the memref's own descriptor, as the memref
+      // lowering builds it (a view's byte shift included): the cast pair
+      // folds away once memrefs are descriptors.
+      Value descriptor =
+          caller
+              .create<UnrealizedConversionCastOp>(
+                  loc, TypeRange{descriptorTypeOf(cast<MemRefType>(value.getType()))},
+                  ValueRange{value})
+              .getResult(0);
+      Value pointer = caller.create<LLVM::ExtractValueOp>(loc, descriptor, 1);
+      Value slotAddress = caller.create<LLVM::GEPOp>(
+          loc, ptr, ctxType, ctx,
+          ArrayRef<LLVM::GEPArg>{0, static_cast<int32_t>(slot)});
+      caller.create<LLVM::StoreOp>(loc, pointer, slotAddress);
+    }
+    Value function = caller.create<func::ConstantOp>(
+        loc, bodyType, SymbolRefAttr::get(body.getSymNameAttr()));
+    auto integer = [&](Type type, int64_t v) -> Value {
+      return caller.create<arith::ConstantOp>(loc, type,
+                                              caller.getIntegerAttr(type, v));
+    };
+    caller.create<func::CallOp>(
+        loc, callee,
+        ValueRange{function, ctx, integer(i64, tiles), integer(i64, 1),
+                   integer(i32, threads)});
+    loop.erase();
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (threads < 0) {
+      module.emitError("kiln-parallelize-loops: threads must be >= 0");
+      return signalPassFailure();
+    }
+    IRRewriter rewriter(&getContext());
+    SmallVector<func::FuncOp> entries;
+    for (auto func : module.getOps<func::FuncOp>())
+      if (!func.isExternal() && func.isPublic())
+        entries.push_back(func);
+    for (func::FuncOp func : entries) {
+      // Top-level ops only: a loop nested in another runs once per outer
+      // iteration, and only the outermost level is split.
+      SmallVector<std::tuple<linalg::LinalgOp, unsigned, int64_t>> work;
+      for (Operation &op : func.getBody().front())
+        if (auto linalgOp = dyn_cast<linalg::LinalgOp>(&op))
+          if (auto split = plan(linalgOp))
+            work.push_back({linalgOp, split->first, split->second});
+      if (work.empty())
+        continue;
+      for (auto [op, dim, size] : work)
+        if (failed(tile(rewriter, op, dim, size)))
+          return signalPassFailure();
+      // Static tile shapes: fold the bounds of the peeled loops.
+      RewritePatternSet patterns(&getContext());
+      for (Dialect *dialect : getContext().getLoadedDialects())
+        dialect->getCanonicalizationPatterns(patterns);
+      for (RegisteredOperationName name :
+           getContext().getRegisteredOperations())
+        name.getCanonicalizationPatterns(patterns, &getContext());
+      if (failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))
+        return signalPassFailure();
+      SmallVector<scf::ForOp> loops;
+      for (Operation &op : func.getBody().front())
+        if (auto loop = dyn_cast<scf::ForOp>(&op))
+          if (loop->hasAttr(kMarker))
+            loops.push_back(loop);
+      for (auto [index, loop] : llvm::enumerate(loops))
+        outline(func, loop, index);
+    }
+  }
+};
+
+} // namespace
+} // namespace kiln::passes

@@ -1,0 +1,175 @@
+//===- Threads.cpp - The thread pool of compiled models -------------------===//
+//
+// One process-wide pool (kiln/threads.h). A loop is published under a mutex
+// with a generation number; the workers asked to take part (the first
+// threads - 1) and the caller claim chunks of iterations from one atomic
+// counter, so a thread slowed down by other processes takes fewer chunks.
+// The pool is never destroyed: its threads block on a condition variable
+// until the process exits, so no static destructor joins them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kiln/threads.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace {
+
+std::atomic<int32_t> setThreads{0};
+
+/// True on a thread that is running a loop body: a nested loop runs inline.
+thread_local bool insideLoop = false;
+
+/// KILN_NUM_THREADS as a thread count, or 0 when unset or not an integer in
+/// [1, KILN_MAX_THREADS].
+int32_t environmentThreads() {
+  const char *text = std::getenv("KILN_NUM_THREADS");
+  if (!text || !*text)
+    return 0;
+  char *end = nullptr;
+  long value = std::strtol(text, &end, 10);
+  if (*end != '\0' || value < 1 || value > KILN_MAX_THREADS)
+    return 0;
+  return static_cast<int32_t>(value);
+}
+
+class Pool {
+public:
+  static Pool &get() {
+    static Pool *pool = new Pool(); // Leaked on purpose: see the file header.
+    return *pool;
+  }
+
+  void run(kiln_parallel_body_t body, void *ctx, int64_t n, int64_t grain,
+           int32_t threads) {
+    // One loop at a time: a concurrent caller runs its loop alone rather
+    // than wait for the pool.
+    std::unique_lock<std::mutex> submitted(submit, std::try_to_lock);
+    if (!submitted.owns_lock()) {
+      runInline(body, ctx, n);
+      return;
+    }
+    int64_t chunks = (n + grain - 1) / grain;
+    int32_t helpers =
+        static_cast<int32_t>(std::min<int64_t>(threads, chunks)) - 1;
+    if (helpers <= 0) {
+      runInline(body, ctx, n);
+      return;
+    }
+    // A few chunks per thread balance the load without contending much on
+    // the counter.
+    int64_t chunk = std::max<int64_t>(
+        grain, (n + (helpers + 1) * 4 - 1) / ((helpers + 1) * 4));
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      while (static_cast<int32_t>(workers.size()) < helpers) {
+        int32_t index = static_cast<int32_t>(workers.size());
+        workers.emplace_back([this, index] { work(index); });
+      }
+      job = Job{body, ctx, n, chunk};
+      next.store(0, std::memory_order_relaxed);
+      active = helpers;
+      finished = 0;
+      ++generation;
+    }
+    wake.notify_all();
+    execute(job);
+    std::unique_lock<std::mutex> lock(mutex);
+    done.wait(lock, [&] { return finished == active; });
+  }
+
+  static void runInline(kiln_parallel_body_t body, void *ctx, int64_t n) {
+    bool outer = insideLoop;
+    insideLoop = true;
+    body(ctx, 0, n);
+    insideLoop = outer;
+  }
+
+private:
+  struct Job {
+    kiln_parallel_body_t body = nullptr;
+    void *ctx = nullptr;
+    int64_t n = 0, chunk = 1;
+  };
+
+  void execute(const Job &current) {
+    insideLoop = true;
+    for (;;) {
+      int64_t begin = next.fetch_add(current.chunk, std::memory_order_relaxed);
+      if (begin >= current.n)
+        break;
+      current.body(current.ctx, begin, std::min(current.n, begin + current.chunk));
+    }
+    insideLoop = false;
+  }
+
+  void work(int32_t index) {
+    uint64_t seen = 0;
+    std::unique_lock<std::mutex> lock(mutex);
+    for (;;) {
+      wake.wait(lock, [&] { return generation != seen; });
+      seen = generation;
+      if (index >= active)
+        continue;
+      Job current = job;
+      lock.unlock();
+      execute(current);
+      lock.lock();
+      if (++finished == active)
+        done.notify_one();
+    }
+  }
+
+  std::mutex submit;
+  std::mutex mutex; ///< Guards everything below but `next`.
+  std::condition_variable wake, done;
+  std::vector<std::thread> workers;
+  uint64_t generation = 0;
+  Job job;
+  int32_t active = 0, finished = 0;
+  std::atomic<int64_t> next{0};
+};
+
+} // namespace
+
+extern "C" {
+
+void kiln_parallel_for(kiln_parallel_body_t body, void *ctx, int64_t n,
+                       int64_t grain, int32_t default_threads) {
+  if (!body || n <= 0)
+    return;
+  grain = std::max<int64_t>(grain, 1);
+  int32_t threads = insideLoop ? 1 : kiln_get_num_threads(default_threads);
+  if (threads <= 1 || n <= grain) {
+    Pool::runInline(body, ctx, n);
+    return;
+  }
+  Pool::get().run(body, ctx, n, grain, threads);
+}
+
+kiln_status_t kiln_set_num_threads(int32_t n) {
+  if (n < 0 || n > KILN_MAX_THREADS)
+    return KILN_STATUS_INVALID_ARGUMENT;
+  setThreads.store(n, std::memory_order_relaxed);
+  return KILN_STATUS_OK;
+}
+
+int32_t kiln_get_num_threads(int32_t default_threads) {
+  if (int32_t n = setThreads.load(std::memory_order_relaxed))
+    return n;
+  if (int32_t n = environmentThreads())
+    return n;
+  if (default_threads >= 1)
+    return std::min<int32_t>(default_threads, KILN_MAX_THREADS);
+  unsigned hardware = std::thread::hardware_concurrency();
+  return static_cast<int32_t>(
+      std::clamp<unsigned>(hardware, 1, KILN_MAX_THREADS));
+}
+
+} // extern "C"
