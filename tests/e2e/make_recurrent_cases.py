@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """ONNX RNN/LSTM/GRU nodes beyond the backend tests, with NumPy references.
 
-Usage: /usr/bin/python3 make_recurrent_cases.py OUTDIR
+Usage: /usr/bin/python3 make_recurrent_cases.py OUTDIR [--run KILN]
 
 Writes CASE.onnx, CASE_in{K}.npy (graph inputs, in order) and
 CASE_out{K}.npy (the reference of each output, in order) for every case
@@ -12,9 +12,14 @@ here, independent of kiln: directions, sequence_lens (state kept and Y zero
 beyond a batch entry's length), layout 1, peepholes, clip, input_forget,
 linear_before_reset, and activations with alpha/beta. W, R, B, P are
 initializers; X, sequence_lens and the initial states are graph inputs.
+
+With --run KILN, also runs `KILN run` on every case (f32 tolerances rtol
+1e-4, atol 1e-5), prints `CASE: ok` or `CASE: FAILED` plus kiln's output,
+and exits 1 if any case failed.
 """
 
 import os
+import subprocess
 import sys
 
 import numpy as np
@@ -255,6 +260,20 @@ def main():
              for k, (name, op, kw) in enumerate(CASES)]
     with open(os.path.join(outdir, "cases.txt"), "w") as f:
         f.write("\n".join(lines) + "\n")
+    if len(sys.argv) > 3 and sys.argv[2] == "--run":
+        failed = 0
+        for line in lines:
+            name, *args = line.split()
+            proc = subprocess.run(
+                [sys.argv[3], "run", os.path.join(outdir, name + ".onnx"),
+                 *args, "--rtol", "1e-4", "--atol", "1e-5"],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            if proc.returncode == 0:
+                print(f"{name}: ok")
+            else:
+                failed += 1
+                print(f"{name}: FAILED\n{proc.stdout}")
+        sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":
