@@ -286,6 +286,10 @@ def ConvertKilnToLinalgPass
     - softmax, log-softmax, batch norm: reductions and elementwise generics;
     - reshape/flatten: `tensor.collapse_shape` + `tensor.expand_shape`;
       transpose: `linalg.transpose`; pad: `tensor.pad`;
+    - gathers and one-hot: a `linalg.generic` over the result reading with
+      `tensor.extract`; scatters: an `scf.for` nest over the updates carrying
+      the result tensor (`tensor.insert`); resize: one generic per resized
+      dim with compile-time neighbour/weight tables;
     - `kiln.constant` and `kiln.param` (an inference lowering): `arith.constant`.
 
     Before:
@@ -304,7 +308,8 @@ def ConvertKilnToLinalgPass
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
-    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect"
+    "::mlir::math::MathDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
   ];
 }
 

@@ -9,6 +9,7 @@
 #include "passes/conversion/kiln-to-linalg/Lowering.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace kiln::passes {
@@ -37,7 +38,8 @@ struct ConvertKilnToLinalgPass
     target.addIllegalDialect<KilnDialect>();
     target.addLegalDialect<mlir::arith::ArithDialect, mlir::linalg::LinalgDialect,
                            mlir::math::MathDialect, mlir::tensor::TensorDialect,
-                           mlir::func::FuncDialect>();
+                           mlir::func::FuncDialect,
+                           mlir::scf::SCFDialect>(); // scf: scatters' loops
     if (mlir::failed(mlir::applyPartialConversion(getOperation(), target,
                                                   std::move(patterns))))
       signalPassFailure();
