@@ -102,15 +102,6 @@ mlir::LogicalResult importOneHot(NodeImporter &n) {
       n.builder().getI64IntegerAttr(*axis)));
 }
 
-/// \returns true if input \p index is absent or an empty tensor (opset 11
-/// and 12 models mark an unused roi/scales input with an empty tensor).
-bool isAbsentOrEmpty(NodeImporter &n, size_t index) {
-  if (!n.hasInput(index))
-    return true;
-  auto type = n.inputType(index);
-  return mlir::succeeded(type) && type->getNumElements() == 0;
-}
-
 mlir::LogicalResult importResize(NodeImporter &n) {
   auto input = n.inputType(0);
   auto mode = n.stringAttr("mode", std::string("nearest"));
@@ -128,8 +119,11 @@ mlir::LogicalResult importResize(NodeImporter &n) {
   int64_t rank = input->getRank();
   llvm::ArrayRef<int64_t> inShape = input->getShape();
 
-  llvm::SmallVector<double> roi;
-  if (!isAbsentOrEmpty(n, 1)) {
+  // roi/scales/sizes are read as constants, never looked up as values: an
+  // op for them would be dead. Only tf_crop_and_resize reads roi; opset 11
+  // and 12 models mark an unused scales input with an empty tensor.
+  llvm::SmallVector<double> roi, scales;
+  if (*transform == "tf_crop_and_resize") {
     auto values = n.constantFloats(1);
     if (mlir::failed(values))
       return mlir::failure();
@@ -138,21 +132,18 @@ mlir::LogicalResult importResize(NodeImporter &n) {
       return n.emitError() << "roi needs " << 2 * rank << " entries, got "
                            << roi.size();
   }
-  if (*transform == "tf_crop_and_resize" && roi.empty())
-    return n.emitError() << "coordinate_transformation_mode "
-                            "'tf_crop_and_resize' needs a roi input";
-
-  bool hasScales = !isAbsentOrEmpty(n, 2), hasSizes = !isAbsentOrEmpty(n, 3);
-  if (hasScales == hasSizes)
-    return n.emitError() << "expects exactly one of the 'scales' and 'sizes' "
-                            "inputs";
-  llvm::SmallVector<double> scales;
-  llvm::SmallVector<int64_t> outShape;
-  if (hasScales) {
+  if (n.hasInput(2)) {
     auto values = n.constantFloats(2);
     if (mlir::failed(values))
       return mlir::failure();
     scales = *values;
+  }
+  bool hasScales = !scales.empty(), hasSizes = n.hasInput(3);
+  if (hasScales == hasSizes)
+    return n.emitError() << "expects exactly one of the 'scales' and 'sizes' "
+                            "inputs";
+  llvm::SmallVector<int64_t> outShape;
+  if (hasScales) {
     if (static_cast<int64_t>(scales.size()) != rank)
       return n.emitError() << "scales needs " << rank << " entries, got "
                            << scales.size();

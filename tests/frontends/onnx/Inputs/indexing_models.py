@@ -61,9 +61,6 @@ def main(outdir):
                          name="one_hot"),
     ], [vi("i", i64, [3]), vi("depth", i64, []), vi("values", f, [2])],
         [vi("y", f, ["d0", "d1"])])
-    save(outdir, "indexing_float_indices", [
-        helper.make_node("Gather", ["x", "i"], ["y"], name="gather"),
-    ], [vi("x", f, [3]), vi("i", TensorProto.INT16, [2])], [vi("y", f, [2])])
     save(outdir, "indexing_bad_attrs", [
         helper.make_node("Resize", ["x", "", "scales"], ["y"],
                          mode="bicubic", name="resize"),
