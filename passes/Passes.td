@@ -406,6 +406,10 @@ def ConvertKilnToLinalgPass
       loop-carried tensors, in place after bufferization);
     - reshape/flatten: `tensor.collapse_shape` + `tensor.expand_shape`;
       transpose: `linalg.transpose`; pad: `tensor.pad`;
+    - gathers and one-hot: a `linalg.generic` over the result reading with
+      `tensor.extract`; scatters: an `scf.for` nest over the updates carrying
+      the result tensor (`tensor.insert`); resize: one generic per resized
+      dim with compile-time neighbour/weight tables;
     - `kiln.constant` and `kiln.param` (an inference lowering): `arith.constant`.
 
     Before:

@@ -63,6 +63,10 @@ public:
   /// compile-time constant scalar (or one-element tensor).
   mlir::FailureOr<double> constantScalar(size_t index);
 
+  /// \returns the contents of input \p index as doubles (any numeric element
+  /// type), which must be a compile-time constant (Resize's scales and roi).
+  mlir::FailureOr<llvm::SmallVector<double>> constantFloats(size_t index);
+
   bool hasAttr(llvm::StringRef name) const;
   mlir::FailureOr<int64_t> intAttr(llvm::StringRef name,
                                    std::optional<int64_t> fallback);

@@ -584,6 +584,39 @@ mlir::FailureOr<double> NodeImporter::constantScalar(size_t index) {
                                                          : v.getSExtValue());
 }
 
+mlir::FailureOr<llvm::SmallVector<double>>
+NodeImporter::constantFloats(size_t index) {
+  const ::onnx::TensorProto *tensor =
+      hasInput(index) ? graph.constantTensor(nodeProto.input(index)) : nullptr;
+  if (!tensor)
+    return emitError() << "input " << index << " ('"
+                       << (hasInput(index) ? nodeProto.input(index) : "")
+                       << "') must be a compile-time constant (an "
+                          "initializer or a Constant node)";
+  mlir::Type element = elementType(graph.context, tensor->data_type());
+  llvm::SmallVector<int64_t> dims(tensor->dims().begin(), tensor->dims().end());
+  std::string why = "has an unsupported element type";
+  mlir::FailureOr<mlir::ElementsAttr> attr = mlir::failure();
+  if (element)
+    attr = tensorToAttr(*tensor, mlir::RankedTensorType::get(dims, element),
+                        graph.model.baseDir, nodeProto.input(index), why);
+  auto dense = mlir::succeeded(attr)
+                   ? mlir::dyn_cast<mlir::DenseElementsAttr>(*attr)
+                   : nullptr;
+  if (!dense)
+    return emitError() << "input " << index << " ('" << nodeProto.input(index)
+                       << "') " << (mlir::failed(attr) ? why : "is too large");
+  llvm::SmallVector<double> values;
+  if (mlir::isa<mlir::FloatType>(element)) {
+    for (const llvm::APFloat &v : dense.getValues<llvm::APFloat>())
+      values.push_back(v.convertToDouble());
+  } else {
+    for (const llvm::APInt &v : dense.getValues<llvm::APInt>())
+      values.push_back(static_cast<double>(v.getSExtValue()));
+  }
+  return values;
+}
+
 void NodeImporter::bindConstant(::onnx::TensorProto tensor) {
   graph.bindConstant(nodeProto.output(0), std::move(tensor));
 }
