@@ -47,8 +47,7 @@ OpImporter variadic(const char *opType, bool mean = false) {
   return {opType, {}, [mean](NodeImporter &n) -> mlir::LogicalResult {
             int count = n.node().input_size();
             if (count < 1)
-              return n.emitError() << n.node().op_type()
-                                   << " needs at least one input";
+              return n.emitError() << "needs at least one input";
             auto acc = n.input(0);
             if (mlir::failed(acc))
               return mlir::failure();
@@ -119,10 +118,10 @@ mlir::LogicalResult importMod(NodeImporter &n) {
   if (mlir::failed(lhs) || mlir::failed(rhs) || mlir::failed(fmod))
     return mlir::failure();
   if (*fmod != 0 && *fmod != 1)
-    return n.emitError() << "Mod attribute fmod must be 0 or 1, got " << *fmod;
+    return n.emitError() << "attribute fmod must be 0 or 1, got " << *fmod;
   auto type = mlir::cast<mlir::RankedTensorType>(lhs->getType());
   if (*fmod == 0 && mlir::isa<mlir::FloatType>(type.getElementType()))
-    return n.emitError() << "Mod on floating-point tensors requires fmod=1";
+    return n.emitError() << "floating-point tensors require fmod=1";
   return n.setResult(createInferred<ModOp>(n.builder(), n.loc(), *lhs, *rhs,
                                            n.builder().getBoolAttr(*fmod)));
 }
@@ -170,8 +169,7 @@ mlir::LogicalResult castTo(NodeImporter &n, mlir::Type element) {
     return mlir::failure();
   auto type = mlir::cast<mlir::RankedTensorType>(x->getType());
   if (type.getElementType().isBF16() || element.isBF16())
-    return n.emitError() << n.node().op_type()
-                         << " from or to BFLOAT16 is not supported";
+    return n.emitError() << "casts from or to BFLOAT16 are not supported";
   if (type.getElementType() == element)
     return n.setResult(*x);
   return n.setResult(
@@ -184,8 +182,8 @@ mlir::LogicalResult importCast(NodeImporter &n) {
     return mlir::failure();
   mlir::Type element = elementType(n.builder().getContext(), *to);
   if (!element || castUnsupported(*to))
-    return n.emitError() << "Cast to " << elementTypeName(*to)
-                         << " is not supported";
+    return n.emitError() << "casts to " << elementTypeName(*to)
+                         << " are not supported";
   return castTo(n, element);
 }
 

@@ -103,12 +103,12 @@ TEST_F(OnnxImporterTest, ListsEveryUnsupportedOperatorAtOnce) {
   model.mutable_graph()->mutable_node(0)->set_op_type("Hardmax");
   model.mutable_graph()->mutable_node(0)->clear_input();
   model.mutable_graph()->mutable_node(0)->add_input("a");
-  model.mutable_graph()->mutable_node(1)->set_op_type("Erf");
+  model.mutable_graph()->mutable_node(1)->set_op_type("Bernoulli");
   std::vector<Unsupported> found = findUnsupported(model);
   ASSERT_EQ(found.size(), 2u);
   EXPECT_EQ(found[0].what, "operator 'Hardmax'");
   EXPECT_EQ(found[0].where, std::vector<std::string>{"add_1"});
-  EXPECT_EQ(found[1].what, "operator 'Erf'");
+  EXPECT_EQ(found[1].what, "operator 'Bernoulli'");
   EXPECT_TRUE(mlir::failed(import(model)));
   EXPECT_NE(messages.find("the model uses 2 unsupported features"),
             std::string::npos)
