@@ -36,6 +36,9 @@ public:
   const ::onnx::NodeProto &node() const { return nodeProto; }
   mlir::OpBuilder &builder();
   mlir::Location loc() const { return location; }
+  /// The default-domain opset the model had before the loader converted it
+  /// (0 if none), for the few semantics the ONNX converter does not adapt.
+  int64_t sourceOpset() const;
   mlir::InFlightDiagnostic emitError();
 
   /// \returns true if input \p index is present (ONNX marks an omitted

@@ -491,6 +491,8 @@ NodeImporter::NodeImporter(GraphImporter &graph, const ::onnx::NodeProto &node,
 
 mlir::OpBuilder &NodeImporter::builder() { return graph.builder; }
 
+int64_t NodeImporter::sourceOpset() const { return graph.model.originalOpset; }
+
 mlir::InFlightDiagnostic NodeImporter::emitError() {
   return mlir::emitError(location)
          << nodeProto.op_type() << " node '" << displayName(nodeProto)

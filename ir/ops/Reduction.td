@@ -10,8 +10,8 @@
 #ifndef KILN_IR_OPS_REDUCTION_TD
 #define KILN_IR_OPS_REDUCTION_TD
 
-// Integer tensors that index something (targets, labels).
-def Kiln_IndexTensor : StaticShapeTensorOf<[I32, I64]>;
+// Class indices of the losses (targets, labels).
+def Kiln_ClassIndexTensor : StaticShapeTensorOf<[I32, I64]>;
 
 //===----------------------------------------------------------------------===//
 // Reductions over a set of axes
@@ -162,7 +162,8 @@ def Kiln_NllLossOp : Kiln_InferredOp<"nll_loss", "inferNllLoss"> {
         : (tensor<3x5xf32>, tensor<3xi64>, tensor<5xf32>) -> tensor<f32>
     ```
   }];
-  let arguments = (ins Kiln_FloatTensor:$input, Kiln_IndexTensor:$target,
+  let arguments = (ins Kiln_FloatTensor:$input,
+                       Kiln_ClassIndexTensor:$target,
                        Optional<Kiln_FloatTensor>:$weight,
                        DefaultValuedAttr<StrAttr, "\"mean\"">:$reduction,
                        OptionalAttr<I64Attr>:$ignore_index);
@@ -187,7 +188,8 @@ def Kiln_SoftmaxCrossEntropyLossOp
         : (tensor<3x5xf32>, tensor<3xi64>) -> (tensor<f32>, tensor<3x5xf32>)
     ```
   }];
-  let arguments = (ins Kiln_FloatTensor:$scores, Kiln_IndexTensor:$labels,
+  let arguments = (ins Kiln_FloatTensor:$scores,
+                       Kiln_ClassIndexTensor:$labels,
                        Optional<Kiln_FloatTensor>:$weights,
                        DefaultValuedAttr<StrAttr, "\"mean\"">:$reduction,
                        OptionalAttr<I64Attr>:$ignore_index);

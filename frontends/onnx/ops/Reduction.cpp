@@ -20,12 +20,11 @@ namespace {
 /// createInferred(), emits the diagnostic at \p loc and fails instead of
 /// aborting.
 template <typename OpTy>
-mlir::FailureOr<OpTy> createInferredOp(mlir::OpBuilder &builder,
-                                       mlir::Location loc, size_t numResults,
-                                       mlir::ValueRange operands,
-                                       llvm::ArrayRef<mlir::NamedAttribute> attrs) {
-  mlir::Type placeholder =
-      mlir::UnrankedTensorType::get(builder.getF32Type());
+mlir::FailureOr<OpTy>
+createInferredOp(mlir::OpBuilder &builder, mlir::Location loc,
+                 size_t numResults, mlir::ValueRange operands,
+                 llvm::ArrayRef<mlir::NamedAttribute> attrs) {
+  mlir::Type placeholder = mlir::UnrankedTensorType::get(builder.getF32Type());
   llvm::SmallVector<mlir::Type> placeholders(numResults, placeholder);
   auto op = builder.create<OpTy>(loc, placeholders, operands, attrs);
   llvm::SmallVector<mlir::Type, 2> inferred;
@@ -195,6 +194,36 @@ OpImporter softmaxLike(const char *opType) {
           ElementTypes::Float};
 }
 
+/// Hardmax. Before opset 13 it worked on the input coerced to 2-D at
+/// `axis` (all dims from `axis` on form one row); ONNX's version converter
+/// adapts Softmax and LogSoftmax to that but leaves Hardmax alone, so the
+/// importer does it: flatten, hardmax over the row, reshape back.
+mlir::LogicalResult importHardmax(NodeImporter &n) {
+  auto type = n.inputType(0);
+  bool before13 = n.sourceOpset() > 0 && n.sourceOpset() < 13;
+  auto axis = n.intAttr("axis", before13 ? 1 : -1);
+  if (mlir::failed(type) || mlir::failed(axis))
+    return mlir::failure();
+  auto normalized = n.normalizeAxis(*axis, type->getRank());
+  if (mlir::failed(normalized))
+    return mlir::failure();
+  mlir::OpBuilder &b = n.builder();
+  bool coerce = before13 && *normalized != type->getRank() - 1;
+  if (!coerce)
+    return n.setResult(createInferred<HardmaxOp>(
+        b, n.loc(), *n.input(0), b.getI64IntegerAttr(*normalized)));
+  auto flat = createInferred<FlattenOp>(b, n.loc(), *n.input(0),
+                                        b.getI64IntegerAttr(*normalized));
+  if (mlir::failed(flat))
+    return mlir::failure();
+  auto hardmax = createInferred<HardmaxOp>(b, n.loc(), flat->getResult(),
+                                           b.getI64IntegerAttr(1));
+  if (mlir::failed(hardmax))
+    return mlir::failure();
+  return n.setResult(
+      b.create<ReshapeOp>(n.loc(), *type, hardmax->getResult()).getResult());
+}
+
 //===----------------------------------------------------------------------===//
 // Losses
 //===----------------------------------------------------------------------===//
@@ -260,7 +289,8 @@ void registerReductionOps(OpRegistry &registry) {
                 /*check=*/nullptr, T::FloatOrSigned});
   registry.add(softmaxLike<SoftmaxOp>("Softmax"));
   registry.add(softmaxLike<LogSoftmaxOp>("LogSoftmax"));
-  registry.add(softmaxLike<HardmaxOp>("Hardmax"));
+  registry.add({"Hardmax", {"axis"}, importHardmax, /*check=*/nullptr,
+                T::Float});
   registry.add(loss<NllLossOp>("NegativeLogLikelihoodLoss", 1));
   registry.add(loss<SoftmaxCrossEntropyLossOp>("SoftmaxCrossEntropyLoss", 2));
 }

@@ -68,9 +68,9 @@ Value dropDims(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> axes,
 Value extremeConstant(OpBuilder &b, Location loc, Type type, bool lowest) {
   if (auto floatType = dyn_cast<FloatType>(type))
     return b.create<arith::ConstantOp>(
-        loc, b.getFloatAttr(floatType, APFloat::getInf(
-                                           floatType.getFloatSemantics(),
-                                           /*Negative=*/lowest)));
+        loc,
+        b.getFloatAttr(floatType, APFloat::getInf(floatType.getFloatSemantics(),
+                                                  /*Negative=*/lowest)));
   unsigned width = type.getIntOrFloatBitWidth();
   return b.create<arith::ConstantOp>(
       loc, b.getIntegerAttr(type, lowest ? APInt::getSignedMinValue(width)
@@ -112,16 +112,15 @@ Value minimum(OpBuilder &b, Location loc, Value x, Value y) {
 Value compare(OpBuilder &b, Location loc, Value x, Value y, bool less,
               bool orEqual) {
   if (isa<FloatType>(x.getType())) {
-    auto pred = less ? (orEqual ? arith::CmpFPredicate::OLE
-                                : arith::CmpFPredicate::OLT)
-                     : (orEqual ? arith::CmpFPredicate::OGE
-                                : arith::CmpFPredicate::OGT);
+    auto pred =
+        less
+            ? (orEqual ? arith::CmpFPredicate::OLE : arith::CmpFPredicate::OLT)
+            : (orEqual ? arith::CmpFPredicate::OGE : arith::CmpFPredicate::OGT);
     return b.create<arith::CmpFOp>(loc, pred, x, y);
   }
-  auto pred = less ? (orEqual ? arith::CmpIPredicate::sle
-                              : arith::CmpIPredicate::slt)
-                   : (orEqual ? arith::CmpIPredicate::sge
-                              : arith::CmpIPredicate::sgt);
+  auto pred =
+      less ? (orEqual ? arith::CmpIPredicate::sle : arith::CmpIPredicate::slt)
+           : (orEqual ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sgt);
   return b.create<arith::CmpIOp>(loc, pred, x, y);
 }
 
@@ -150,8 +149,8 @@ Value argReduce(OpBuilder &b, Location loc, Value input, int64_t axis,
   Value values = filledWith(
       b, loc, valueType,
       extremeConstant(b, loc, type.getElementType(), /*lowest=*/!isMin));
-  Value indices = filledWith(b, loc, indexType,
-                             scalarConstant(b, loc, b.getI64Type(), 0));
+  Value indices =
+      filledWith(b, loc, indexType, scalarConstant(b, loc, b.getI64Type(), 0));
   AffineMap out = keptDimsMap(b.getContext(), rank, {axis});
   SmallVector<IteratorType> iterators(rank, IteratorType::parallel);
   iterators[axis] = IteratorType::reduction;
@@ -172,7 +171,18 @@ Value argReduce(OpBuilder &b, Location loc, Value input, int64_t axis,
 // Reductions
 //===----------------------------------------------------------------------===//
 
-enum class Reduce { Sum, Mean, Max, Min, Prod, L1, L2, LogSum, LogSumExp, SumSquare };
+enum class Reduce {
+  Sum,
+  Mean,
+  Max,
+  Min,
+  Prod,
+  L1,
+  L2,
+  LogSum,
+  LogSumExp,
+  SumSquare
+};
 
 /// Reduces \p input over \p axes into a kept-dims tensor: the accumulator
 /// starts at \p init and absorbs each element through
@@ -183,8 +193,8 @@ Value reduceKept(OpBuilder &b, Location loc, Value input,
                  ScalarFn fn) {
   auto type = cast<RankedTensorType>(input.getType());
   int64_t rank = type.getRank();
-  auto keptType = RankedTensorType::get(
-      reduceDims(type.getShape(), axes, true), type.getElementType());
+  auto keptType = RankedTensorType::get(reduceDims(type.getShape(), axes, true),
+                                        type.getElementType());
   AffineMap out = keptDimsMap(b.getContext(), rank, axes);
   SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank)};
   maps.append(extras.size(), out);
@@ -204,8 +214,7 @@ Value reduceKept(OpBuilder &b, Location loc, Value input,
       .getResult(0);
 }
 
-template <typename OpTy>
-struct ReduceLowering : OpRewritePattern<OpTy> {
+template <typename OpTy> struct ReduceLowering : OpRewritePattern<OpTy> {
   ReduceLowering(MLIRContext *context, Reduce kind)
       : OpRewritePattern<OpTy>(context), kind(kind) {}
 
@@ -229,46 +238,46 @@ struct ReduceLowering : OpRewritePattern<OpTy> {
     // log(sum(exp(x))) = max + log(sum(exp(x - max))): exp cannot overflow.
     SmallVector<Value, 1> extras;
     if (kind == Reduce::LogSumExp)
-      extras.push_back(reduceKept(
-          b, loc, x, axes, extremeConstant(b, loc, element, true), {},
-          [](OpBuilder &nb, Location nl, ValueRange args) {
-            return maximum(nb, nl, args[0], args[1]);
-          }));
+      extras.push_back(
+          reduceKept(b, loc, x, axes, extremeConstant(b, loc, element, true),
+                     {}, [](OpBuilder &nb, Location nl, ValueRange args) {
+                       return maximum(nb, nl, args[0], args[1]);
+                     }));
 
     Reduce k = kind;
-    Value acc = reduceKept(
-        b, loc, x, axes, init, extras,
-        [k](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-          Value v = args[0], acc = args.back();
-          switch (k) {
-          case Reduce::Max:
-            return maximum(nb, nl, v, acc);
-          case Reduce::Min:
-            return minimum(nb, nl, v, acc);
-          case Reduce::Prod:
-            return mul(nb, nl, v, acc);
-          case Reduce::L1:
-            v = isa<FloatType>(v.getType())
-                    ? nb.create<math::AbsFOp>(nl, v).getResult()
-                    : nb.create<math::AbsIOp>(nl, v).getResult();
-            break;
-          case Reduce::L2:
-          case Reduce::SumSquare:
-            v = mul(nb, nl, v, v);
-            break;
-          case Reduce::LogSumExp:
-            v = nb.create<math::ExpOp>(
-                nl, nb.create<arith::SubFOp>(nl, v, args[1]));
-            break;
-          default:
-            break;
-          }
-          return add(nb, nl, v, acc);
-        });
+    Value acc =
+        reduceKept(b, loc, x, axes, init, extras,
+                   [k](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                     Value v = args[0], acc = args.back();
+                     switch (k) {
+                     case Reduce::Max:
+                       return maximum(nb, nl, v, acc);
+                     case Reduce::Min:
+                       return minimum(nb, nl, v, acc);
+                     case Reduce::Prod:
+                       return mul(nb, nl, v, acc);
+                     case Reduce::L1:
+                       v = isa<FloatType>(v.getType())
+                               ? nb.create<math::AbsFOp>(nl, v).getResult()
+                               : nb.create<math::AbsIOp>(nl, v).getResult();
+                       break;
+                     case Reduce::L2:
+                     case Reduce::SumSquare:
+                       v = mul(nb, nl, v, v);
+                       break;
+                     case Reduce::LogSumExp:
+                       v = nb.create<math::ExpOp>(
+                           nl, nb.create<arith::SubFOp>(nl, v, args[1]));
+                       break;
+                     default:
+                       break;
+                     }
+                     return add(nb, nl, v, acc);
+                   });
 
     auto keptType = cast<RankedTensorType>(acc.getType());
-    int64_t count = type.getNumElements() /
-                    std::max<int64_t>(keptType.getNumElements(), 1);
+    int64_t count =
+        type.getNumElements() / std::max<int64_t>(keptType.getNumElements(), 1);
     if (type.getNumElements() == 0)
       count = 0;
     SmallVector<Value, 2> postInputs = {acc};
@@ -285,32 +294,32 @@ struct ReduceLowering : OpRewritePattern<OpTy> {
           });
       break;
     case Reduce::L2:
-      acc = elementwise(b, loc, keptType, postInputs,
-                        [](OpBuilder &nb, Location nl, ValueRange args) {
-                          return nb.create<math::SqrtOp>(nl, args[0])
-                              .getResult();
-                        });
+      acc =
+          elementwise(b, loc, keptType, postInputs,
+                      [](OpBuilder &nb, Location nl, ValueRange args) {
+                        return nb.create<math::SqrtOp>(nl, args[0]).getResult();
+                      });
       break;
     case Reduce::LogSum:
-      acc = elementwise(b, loc, keptType, postInputs,
-                        [](OpBuilder &nb, Location nl, ValueRange args) {
-                          return nb.create<math::LogOp>(nl, args[0])
-                              .getResult();
-                        });
+      acc =
+          elementwise(b, loc, keptType, postInputs,
+                      [](OpBuilder &nb, Location nl, ValueRange args) {
+                        return nb.create<math::LogOp>(nl, args[0]).getResult();
+                      });
       break;
     case Reduce::LogSumExp:
-      acc = elementwise(
-          b, loc, keptType, postInputs,
-          [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-            Value log = nb.create<math::LogOp>(nl, args[0]);
-            return nb.create<arith::AddFOp>(nl, log, args[1]);
-          });
+      acc =
+          elementwise(b, loc, keptType, postInputs,
+                      [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                        Value log = nb.create<math::LogOp>(nl, args[0]);
+                        return nb.create<arith::AddFOp>(nl, log, args[1]);
+                      });
       break;
     default:
       break;
     }
-    rewriter.replaceOp(op, dropDims(b, loc, acc, axes,
-                                    cast<RankedTensorType>(op.getType())));
+    rewriter.replaceOp(
+        op, dropDims(b, loc, acc, axes, cast<RankedTensorType>(op.getType())));
     return success();
   }
 
@@ -327,8 +336,8 @@ struct ArgReduceLowering : OpRewritePattern<OpTy> {
     if (isUnsigned(op.getInput().getType().getElementType()))
       return rewriter.notifyMatchFailure(op, "unsigned integers");
     int64_t axis = op.getAxis();
-    Value indices = argReduce(rewriter, op.getLoc(), op.getInput(), axis,
-                              isMin, op.getSelectLastIndex());
+    Value indices = argReduce(rewriter, op.getLoc(), op.getInput(), axis, isMin,
+                              op.getSelectLastIndex());
     rewriter.replaceOp(op, dropDims(rewriter, op.getLoc(), indices, {axis},
                                     cast<RankedTensorType>(op.getType())));
     return success();
@@ -366,8 +375,8 @@ struct CumSumLowering : OpRewritePattern<CumSumOp> {
       inExprs.push_back(getAffineDimExpr(i == axis ? rank : i, context));
     SmallVector<AffineMap> maps = {
         AffineMap::get(rank + 1, 0, inExprs, context),
-        AffineMap::getMultiDimIdentityMap(rank + 1, context).getMajorSubMap(
-            rank)};
+        AffineMap::getMultiDimIdentityMap(rank + 1, context)
+            .getMajorSubMap(rank)};
     SmallVector<IteratorType> iterators(rank, IteratorType::parallel);
     iterators.push_back(IteratorType::reduction);
     bool exclusive = op.getExclusive(), reverse = op.getReverse();
@@ -412,14 +421,13 @@ struct TopKLowering : OpRewritePattern<TopKOp> {
     for (int64_t i = 0; i < rank; ++i)
       otherExprs.push_back(getAffineDimExpr(i == axis ? rank : i, context));
     AffineMap other = AffineMap::get(rank + 1, 0, otherExprs, context);
-    AffineMap self =
-        AffineMap::getMultiDimIdentityMap(rank + 1, context).getMajorSubMap(
-            rank);
+    AffineMap self = AffineMap::getMultiDimIdentityMap(rank + 1, context)
+                         .getMajorSubMap(rank);
     SmallVector<IteratorType> iterators(rank, IteratorType::parallel);
     iterators.push_back(IteratorType::reduction);
 
-    auto rankType = RankedTensorType::get(inType.getShape(),
-                                          rewriter.getI64Type());
+    auto rankType =
+        RankedTensorType::get(inType.getShape(), rewriter.getI64Type());
     Value zeros = filledTensor(rewriter, loc, rankType, 0.0);
     Value ranks =
         rewriter
@@ -434,11 +442,11 @@ struct TopKLowering : OpRewritePattern<TopKOp> {
                                          /*orEqual=*/false);
                   Value tie = b.create<arith::AndIOp>(
                       l, equal(b, l, args[1], args[0]),
-                      b.create<arith::CmpIOp>(l, arith::CmpIPredicate::ult,
-                                              j, i));
+                      b.create<arith::CmpIOp>(l, arith::CmpIPredicate::ult, j,
+                                              i));
                   Value counts = b.create<arith::OrIOp>(l, before, tie);
-                  Value one = b.create<arith::ExtUIOp>(l, b.getI64Type(),
-                                                       counts);
+                  Value one =
+                      b.create<arith::ExtUIOp>(l, b.getI64Type(), counts);
                   b.create<linalg::YieldOp>(
                       l, b.create<arith::AddIOp>(l, args[2], one).getResult());
                 })
@@ -455,8 +463,8 @@ struct TopKLowering : OpRewritePattern<TopKOp> {
         [&](OpBuilder &b, Location l, ValueRange args) {
           // args: x[j], rank[j], value[p], index[p].
           Value p = loopIndex(b, l, axis);
-          Value match = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq,
-                                                args[1], p);
+          Value match =
+              b.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq, args[1], p);
           Value value = b.create<arith::SelectOp>(l, match, args[0], args[2]);
           Value index = b.create<arith::SelectOp>(
               l, match, loopIndex(b, l, rank), args[3]);
@@ -472,19 +480,18 @@ struct TopKLowering : OpRewritePattern<TopKOp> {
 //===----------------------------------------------------------------------===//
 
 Value maxAlong(OpBuilder &b, Location loc, Value x, int64_t axis) {
-  return reduceAxis(b, loc, x, axis, -std::numeric_limits<double>::infinity(),
-                    [](OpBuilder &nb, Location l, ValueRange args) {
-                      return nb.create<arith::MaximumFOp>(l, args[0], args[1])
-                          .getResult();
-                    });
+  return reduceAxis(
+      b, loc, x, axis, -std::numeric_limits<double>::infinity(),
+      [](OpBuilder &nb, Location l, ValueRange args) {
+        return nb.create<arith::MaximumFOp>(l, args[0], args[1]).getResult();
+      });
 }
 
 Value sumAlong(OpBuilder &b, Location loc, Value x, int64_t axis) {
-  return reduceAxis(b, loc, x, axis, 0.0,
-                    [](OpBuilder &nb, Location l, ValueRange args) {
-                      return nb.create<arith::AddFOp>(l, args[0], args[1])
-                          .getResult();
-                    });
+  return reduceAxis(
+      b, loc, x, axis, 0.0, [](OpBuilder &nb, Location l, ValueRange args) {
+        return nb.create<arith::AddFOp>(l, args[0], args[1]).getResult();
+      });
 }
 
 /// softmax(x) = exp(x - max) / sum(exp(x - max)) along the axis;
@@ -493,28 +500,27 @@ Value sumAlong(OpBuilder &b, Location loc, Value x, int64_t axis) {
 Value softmax(OpBuilder &b, Location loc, Value x, int64_t axis, bool isLog) {
   auto type = cast<RankedTensorType>(x.getType());
   Value max = maxAlong(b, loc, x, axis);
-  Value shifted = elementwise(b, loc, type, {x, max},
-                              [](OpBuilder &nb, Location l, ValueRange args) {
-                                return nb.create<arith::SubFOp>(l, args[0], args[1])
-                                    .getResult();
-                              });
-  Value exps = elementwise(b, loc, type, shifted,
-                           [](OpBuilder &nb, Location l, ValueRange args) {
-                             return nb.create<math::ExpOp>(l, args[0]).getResult();
-                           });
+  Value shifted = elementwise(
+      b, loc, type, {x, max}, [](OpBuilder &nb, Location l, ValueRange args) {
+        return nb.create<arith::SubFOp>(l, args[0], args[1]).getResult();
+      });
+  Value exps = elementwise(
+      b, loc, type, shifted, [](OpBuilder &nb, Location l, ValueRange args) {
+        return nb.create<math::ExpOp>(l, args[0]).getResult();
+      });
   Value sum = sumAlong(b, loc, exps, axis);
   if (isLog)
-    return elementwise(b, loc, type, {shifted, sum},
-                       [](OpBuilder &nb, Location l, ValueRange args) {
-                         Value log = nb.create<math::LogOp>(l, args[1]);
-                         return nb.create<arith::SubFOp>(l, args[0], log)
-                             .getResult();
-                       });
-  return elementwise(b, loc, type, {exps, sum},
-                     [](OpBuilder &nb, Location l, ValueRange args) {
-                       return nb.create<arith::DivFOp>(l, args[0], args[1])
-                           .getResult();
-                     });
+    return elementwise(
+        b, loc, type, {shifted, sum},
+        [](OpBuilder &nb, Location l, ValueRange args) {
+          Value log = nb.create<math::LogOp>(l, args[1]);
+          return nb.create<arith::SubFOp>(l, args[0], log).getResult();
+        });
+  return elementwise(
+      b, loc, type, {exps, sum},
+      [](OpBuilder &nb, Location l, ValueRange args) {
+        return nb.create<arith::DivFOp>(l, args[0], args[1]).getResult();
+      });
 }
 
 template <typename OpTy, bool isLog>
@@ -523,8 +529,8 @@ struct SoftmaxLowering : OpRewritePattern<OpTy> {
 
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, softmax(rewriter, op.getLoc(), op.getInput(),
-                                   op.getAxis(), isLog));
+    rewriter.replaceOp(
+        op, softmax(rewriter, op.getLoc(), op.getInput(), op.getAxis(), isLog));
     return success();
   }
 };
@@ -595,10 +601,11 @@ Value nllLoss(OpBuilder &b, Location loc, Value input, Value target,
         for (int64_t i = 1; i < rank; ++i)
           at.push_back(nb.create<linalg::IndexOp>(l, i));
         Value logp = nb.create<tensor::ExtractOp>(l, input, at);
-        Value w = weight ? nb.create<tensor::ExtractOp>(l, weight, c).getResult()
-                         : scalarConstant(nb, l, element, 1.0);
-        Value loss = nb.create<arith::NegFOp>(
-            l, nb.create<arith::MulFOp>(l, logp, w));
+        Value w = weight
+                      ? nb.create<tensor::ExtractOp>(l, weight, c).getResult()
+                      : scalarConstant(nb, l, element, 1.0);
+        Value loss =
+            nb.create<arith::NegFOp>(l, nb.create<arith::MulFOp>(l, logp, w));
         if (ignoreIndex) {
           Value ignored = nb.create<arith::CmpIOp>(
               l, arith::CmpIPredicate::eq, t,
@@ -629,11 +636,11 @@ Value nllLoss(OpBuilder &b, Location loc, Value input, Value target,
       });
   if (reduction == "sum")
     return sums.getResult(0);
-  return elementwise(b, loc, resultType, sums.getResults(),
-                     [](OpBuilder &nb, Location l, ValueRange args) {
-                       return nb.create<arith::DivFOp>(l, args[0], args[1])
-                           .getResult();
-                     });
+  return elementwise(
+      b, loc, resultType, sums.getResults(),
+      [](OpBuilder &nb, Location l, ValueRange args) {
+        return nb.create<arith::DivFOp>(l, args[0], args[1]).getResult();
+      });
 }
 
 struct NllLossLowering : OpRewritePattern<NllLossOp> {
@@ -641,10 +648,10 @@ struct NllLossLowering : OpRewritePattern<NllLossOp> {
 
   LogicalResult matchAndRewrite(NllLossOp op,
                                 PatternRewriter &rewriter) const override {
-    rewriter.replaceOp(
-        op, nllLoss(rewriter, op.getLoc(), op.getInput(), op.getTarget(),
-                    op.getWeight(), op.getReduction(), op.getIgnoreIndex(),
-                    cast<RankedTensorType>(op.getType())));
+    rewriter.replaceOp(op, nllLoss(rewriter, op.getLoc(), op.getInput(),
+                                   op.getTarget(), op.getWeight(),
+                                   op.getReduction(), op.getIgnoreIndex(),
+                                   cast<RankedTensorType>(op.getType())));
     return success();
   }
 };
@@ -657,10 +664,10 @@ struct SoftmaxCrossEntropyLowering
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value logProb = softmax(rewriter, loc, op.getScores(), 1, /*isLog=*/true);
-    Value loss = nllLoss(rewriter, loc, logProb, op.getLabels(),
-                         op.getWeights(), op.getReduction(),
-                         op.getIgnoreIndex(),
-                         cast<RankedTensorType>(op.getLoss().getType()));
+    Value loss =
+        nllLoss(rewriter, loc, logProb, op.getLabels(), op.getWeights(),
+                op.getReduction(), op.getIgnoreIndex(),
+                cast<RankedTensorType>(op.getLoss().getType()));
     rewriter.replaceOp(op, {loss, logProb});
     return success();
   }

@@ -63,3 +63,9 @@ save("axes_input",
 save("bad_reduction",
      [helper.make_node("NegativeLogLikelihoodLoss", ["x", "t"], ["loss"], reduction="max")],
      [f32("x", [3, 5]), i64("t", [3])], [f32("loss", [])])
+
+# Opset 11 Hardmax: ONNX's converter does not adapt it; the importer does.
+# No axis attribute: the opset-11 default is 1.
+save("hardmax_opset11",
+     [helper.make_node("Hardmax", ["x"], ["y"])],
+     [f32("x", [2, 3, 4])], [f32("y", [2, 3, 4])], opset=11)
