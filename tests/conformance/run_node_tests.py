@@ -6,10 +6,11 @@ Tolerances (global; a test that needs looser ones is an expected failure)
 An output element passes when |got - want| <= atol + rtol * |want|
 (np.allclose, NaN equal to NaN), and the output's dtype and shape must be
 exactly the reference's:
+    float16        rtol 1e-3   atol 1e-5   (about one unit in the last place)
     float32        rtol 1e-4   atol 1e-5
     float64        rtol 1e-7   atol 1e-9
     integers, bool exact
-Any other dtype (float16, bfloat16, complex, string) has no tolerance yet:
+Any other dtype (bfloat16, complex, string) has no tolerance yet:
 such an output fails with "no tolerance for dtype ...".
 
 What it does
@@ -87,6 +88,7 @@ from nodetests import cell, not_applicable_sections  # noqa: E402
 TIMEOUT_S = 120
 # dtype -> (rtol, atol); integers and bool are compared exactly.
 TOLERANCES = {
+    np.dtype(np.float16): (1e-3, 1e-5),
     np.dtype(np.float32): (1e-4, 1e-5),
     np.dtype(np.float64): (1e-7, 1e-9),
 }
