@@ -117,10 +117,11 @@ mlir::FailureOr<ScratchInfo> lowerToLLVMDialect(
   // between bufferization and the conversion to the LLVM dialect.
   PipelineOptions pipeline;
   pipeline.memoryReuse = options.memoryReuse;
+  pipeline.fusion = options.fusion;
   mlir::PassManager toBuffers(module.getContext());
   if (configure && mlir::failed(configure(toBuffers)))
     return mlir::failure();
-  buildGraphPipeline(toBuffers);
+  buildGraphPipeline(toBuffers, pipeline);
   buildBufferizePipeline(toBuffers, pipeline);
   if (mlir::failed(toBuffers.run(module)))
     return mlir::failure();

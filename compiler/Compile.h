@@ -55,6 +55,8 @@ struct CompileOptions {
   bool externalWeights = false;
   /// Let intermediate buffers share scratch bytes (the memory plan).
   bool memoryReuse = true;
+  /// Run the fusion passes (PipelineOptions::fusion).
+  bool fusion = true;
 };
 
 /// The scratch arena the memory planner gave the entry point.

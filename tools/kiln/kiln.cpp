@@ -108,6 +108,11 @@ struct CodegenFlags {
       cl::desc("Give every intermediate buffer its own scratch slot "
                "(debugging)"),
       cl::cat(commandCategory())};
+  cl::opt<bool> noFusion{
+      "no-fusion",
+      cl::desc("Skip the fusion passes (BatchNorm folding, elementwise "
+               "fusion), e.g. to compare outputs with and without them"),
+      cl::cat(commandCategory())};
   cl::opt<bool> printIrAfterAll{"print-ir-after-all",
                                 cl::desc("Print the IR after every pass"),
                                 cl::cat(commandCategory())};
@@ -134,6 +139,7 @@ struct CodegenFlags {
     options.targetFeatures = targetFeatures;
     options.optLevel = optLevel;
     options.memoryReuse = !noMemoryReuse;
+    options.fusion = !noFusion;
     return kiln::onnx::importModelFile(&context, model, load);
   }
 
