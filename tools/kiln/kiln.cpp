@@ -114,9 +114,10 @@ struct CodegenFlags {
       cl::cat(commandCategory())};
   cl::opt<int> threads{
       "threads",
-      cl::desc("Threads the model's large loops run on (default 0: the "
-               "machine's hardware threads); KILN_NUM_THREADS overrides it "
-               "at run time"),
+      cl::desc("Threads for the model's large loops (0: the machine's "
+               "hardware threads). compile: the default compiled in, which "
+               "KILN_NUM_THREADS and the executable's --threads override; "
+               "run, bench: the thread count"),
       cl::value_desc("N"), cl::init(0), cl::cat(commandCategory())};
   cl::opt<bool> noParallelLoops{
       "no-parallel-loops",

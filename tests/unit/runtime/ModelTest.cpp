@@ -933,7 +933,7 @@ TEST_F(ModelMainTest, PrintsUsageListingInputsAndOutputs) {
       "options:\n"
       "  -o OUT.npy    write the next output to OUT.npy\n"
       "  --threads N   run large loops on N threads\n"
-            "  -h, --help    print this help and exit\n"
+      "  -h, --help    print this help and exit\n"
       "  --            treat every later argument as an input\n";
   int runsBefore = classifyRuns;
   for (const char *flag : {"-h", "--help"}) {
