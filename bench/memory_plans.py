@@ -3,18 +3,17 @@
 Usage: /usr/bin/python3 bench/memory_plans.py [--kiln PATH] [--out FILE]
 
 Builds the test fixtures (tests/fixtures/make_fixtures.py, PyTorch exports
-included) into a temporary directory, then compiles the MLP, LeNet,
-ResNet-style and MobileNet-style models with `kiln compile --memory-plan`,
-once with buffer reuse (the default) and once with --no-memory-reuse, and
-reads the last line of each plan table:
+included) and exports the LSTM, GRU, DCGAN and transformer models of the
+benchmark suite (bench/models.py) into a temporary directory, then compiles
+each model with `kiln compile --memory-plan`, once with buffer reuse (the
+default) and once with --no-memory-reuse, and reads the last line of each
+plan table:
 
     arena A B (...), lower bound L B (...), ratio R; naive N B (...), saves S%
 
 The lower bound is the largest set of buffers live at one time; the naive sum
-gives every buffer its own slot. The models of the memory-planning issue that
-kiln cannot compile yet (LSTM, GRU, DCGAN generator, transformer block) are
-exported too, at the same opset, and `kiln inspect` lists the operators each
-one is missing.
+gives every buffer its own slot. A model kiln cannot compile is listed with
+the operators `kiln inspect` reports missing.
 
 Writes a markdown report to --out (default docs/memory-plans.md in the
 repository) headed by the date, the command and `kiln --version`, and copies
@@ -22,7 +21,6 @@ LeNet's plan picture to images/lenet-memory-plan.svg next to it.
 """
 import argparse
 import datetime
-import io
 import os
 import re
 import shlex
@@ -48,6 +46,15 @@ MODELS = [
     ("MobileNet-style", "mobilenet_block.onnx", "mobilenet",
      "stride-2 stem, 2 depthwise-separable blocks (depthwise 3x3 + pointwise "
      "1x1, BN folded into Conv), GlobalAveragePool, Gemm, input [1, 3, 32, 32]"),
+]
+
+# (title, bench/models.py SUITE name)
+SUITE_MODELS = [
+    ("LSTM classifier", "lstm"),
+    ("GRU classifier", "gru"),
+    ("DCGAN generator", "dcgan-g"),
+    ("DCGAN discriminator", "dcgan-d"),
+    ("Transformer block", "transformer"),
 ]
 
 HEADER_RE = re.compile(r"memory plan of @\S+: (\d+) buffers over (\d+) steps, "
@@ -97,53 +104,36 @@ def fmt_bytes(n):
     return f"{n:,} B"
 
 
-def missing_operators(kiln, workdir):
-    """Exports the issue's other models and asks kiln which operators they lack."""
-    import warnings
-    warnings.filterwarnings("ignore")
-    import torch
-    from torch import nn
+def unsupported(kiln, model):
+    """\returns [(operator, count)] that `kiln inspect` reports missing."""
+    proc = subprocess.run([kiln, "inspect", model], capture_output=True,
+                          text=True)
+    return re.findall(r"^\s*operator '([^']+)' x(\d+)",
+                      proc.stdout + proc.stderr, re.M)
 
-    class Sequence(nn.Module):  # the output sequence of an RNN
-        def __init__(self, rnn):
-            super().__init__()
-            self.rnn = rnn
 
-        def forward(self, x):
-            return self.rnn(x)[0]
-
-    torch.manual_seed(0)
-    models = [
-        ("LSTM", "nn.LSTM(8, 16), input [1, 5, 8]",
-         Sequence(nn.LSTM(8, 16, batch_first=True)), torch.randn(1, 5, 8)),
-        ("GRU", "nn.GRU(8, 16), input [1, 5, 8]",
-         Sequence(nn.GRU(8, 16, batch_first=True)), torch.randn(1, 5, 8)),
-        ("DCGAN generator",
-         "3 ConvTranspose2d + BatchNorm + ReLU / Tanh, input [1, 16, 1, 1]",
-         nn.Sequential(
-             nn.ConvTranspose2d(16, 32, 4, 1, 0, bias=False), nn.BatchNorm2d(32),
-             nn.ReLU(), nn.ConvTranspose2d(32, 16, 4, 2, 1, bias=False),
-             nn.BatchNorm2d(16), nn.ReLU(),
-             nn.ConvTranspose2d(16, 3, 4, 2, 1, bias=False), nn.Tanh()),
-         torch.randn(1, 16, 1, 1)),
-        ("Transformer block",
-         "nn.TransformerEncoderLayer(32, 4 heads, 64), input [1, 8, 32]",
-         nn.TransformerEncoderLayer(32, 4, 64, dropout=0.0, batch_first=True),
-         torch.randn(1, 8, 32)),
-    ]
-    rows = []
-    for title, what, module, x in models:
-        path = os.path.join(workdir, title.split()[0].lower() + ".onnx")
-        buf = io.BytesIO()
-        torch.onnx.export(module.eval(), (x,), buf, input_names=["x"],
-                          output_names=["y"], opset_version=14,
-                          do_constant_folding=True)
-        with open(path, "wb") as f:
-            f.write(buf.getvalue())
-        report = run([kiln, "inspect", path])
-        ops = re.findall(r"^\s*operator '([^']+)' x(\d+)", report, re.M)
-        rows.append((title, what, ops))
-    return rows
+def plan(kiln, model, name, workdir):
+    """Compiles with and without reuse; \returns {"on": .., "off": ..}, or
+    None when kiln cannot compile the model."""
+    plans = {}
+    for reuse in ("on", "off"):
+        outdir = os.path.join(workdir, f"{name}-{reuse}")
+        path = os.path.join(outdir, "plan.txt")
+        cmd = [kiln, "compile", model, f"--name={name}", "-o", outdir,
+               f"--memory-plan={path}"]
+        if reuse == "off":
+            cmd.append("--no-memory-reuse")
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            if unsupported(kiln, model):
+                return None
+            sys.exit("memory_plans.py: %s failed:\n%s" % (
+                " ".join(shlex.quote(c) for c in cmd), proc.stderr))
+        plans[reuse] = read_plan(path)
+        if plans[reuse]["reuse"] != reuse:
+            sys.exit(f"memory_plans.py: {path} says reuse "
+                     f"{plans[reuse]['reuse']}, expected {reuse}")
+    return plans
 
 
 def main():
@@ -161,24 +151,28 @@ def main():
         fixtures = os.path.join(workdir, "fixtures")
         print(run([sys.executable, MAKE_FIXTURES, fixtures]).strip(),
               file=sys.stderr)
+        sys.path.insert(0, HERE)
+        import models as suite  # bench/models.py
 
-        results = []
-        for title, fixture, name, what in MODELS:
-            model = os.path.join(fixtures, fixture)
-            plans = {}
-            for reuse in ("on", "off"):
-                outdir = os.path.join(workdir, f"{name}-{reuse}")
-                plan = os.path.join(outdir, "plan.txt")
-                cmd = [kiln, "compile", model, f"--name={name}", "-o", outdir,
-                       f"--memory-plan={plan}"]
-                if reuse == "off":
-                    cmd.append("--no-memory-reuse")
-                run(cmd)
-                plans[reuse] = read_plan(plan)
-                if plans[reuse]["reuse"] != reuse:
-                    sys.exit(f"memory_plans.py: {plan} says reuse "
-                             f"{plans[reuse]['reuse']}, expected {reuse}")
-            results.append((title, fixture, name, what, plans))
+        # (title, source, model path, --name, what)
+        todo = [(title, f"tests/fixtures `{fixture}`",
+                 os.path.join(fixtures, fixture), name, what)
+                for title, fixture, name, what in MODELS]
+        for title, name in SUITE_MODELS:
+            entry = next(m for m in suite.SUITE if m.name == name)
+            path = os.path.join(workdir, name + ".onnx")
+            suite.export(entry, path)
+            todo.append((title, f"bench/models.py `{name}`", path,
+                         name.replace("-", "_"), entry.what))
+
+        results, missing = [], []
+        for title, source, model, name, what in todo:
+            plans = plan(kiln, model, name, workdir)
+            if plans is None:
+                missing.append((title, source, what, unsupported(kiln, model)))
+                print(f"{title}: not compiled", file=sys.stderr)
+                continue
+            results.append((title, source, name, what, plans))
             on = plans["on"]
             print(f"{title}: arena {on['arena']:,} B, lower bound "
                   f"{on['lower']:,} B, naive {on['naive']:,} B, no reuse "
@@ -188,8 +182,6 @@ def main():
         os.makedirs(images, exist_ok=True)
         svg = os.path.join(images, "lenet-memory-plan.svg")
         shutil.copyfile(os.path.join(workdir, "lenet-on", "plan.txt.svg"), svg)
-
-        missing = missing_operators(kiln, workdir)
         version = run([kiln, "--version"]).strip()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -200,7 +192,7 @@ def main():
         "",
         "Every intermediate tensor of a compiled model lives in one scratch "
         "arena planned at compile time. This page records how large that arena "
-        "is for the PyTorch-exported test models, against two references:",
+        "is for PyTorch-exported models, against two references:",
         "",
         "- **lower bound**: the largest set of buffers live at the same step; "
         "no plan can use less (ratio = arena / lower bound, 1.00x is optimal);",
@@ -213,24 +205,26 @@ def main():
         f"- kiln: `{version}`; each model compiled with "
         "`kiln compile MODEL --name=NAME -o DIR --memory-plan=DIR/plan.txt` "
         "and again with `--no-memory-reuse` added",
-        "- Models: made by `tests/fixtures/make_fixtures.py` (fixed seeds, "
-        "PyTorch export at opset 14)",
+        "- Models: the test fixtures (`tests/fixtures/make_fixtures.py`, "
+        "PyTorch export at opset 14) and the benchmark suite's models "
+        "(`bench/models.py`, opset 17), fixed seeds",
         "",
         "| Model | Buffers | Steps | Arena | Lower bound | Arena / lower bound "
         "| Naive sum | Saved vs naive | Arena with `--no-memory-reuse` |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for title, fixture, name, what, plans in results:
+    for title, source, name, what, plans in results:
         on, off = plans["on"], plans["off"]
+        ratio = on["arena"] / on["lower"] if on["lower"] else 1.0
+        saved = 100.0 * (1 - on["arena"] / on["naive"]) if on["naive"] else 0
         lines.append(
-            f"| {title} (`{fixture}`) | {on['buffers']} | {on['steps']} "
+            f"| {title} | {on['buffers']} | {on['steps']} "
             f"| {fmt_bytes(on['arena'])} | {fmt_bytes(on['lower'])} "
-            f"| {on['arena'] / on['lower']:.2f}x | {fmt_bytes(on['naive'])} "
-            f"| {100.0 * (1 - on['arena'] / on['naive']):.1f}% "
-            f"| {fmt_bytes(off['arena'])} |")
+            f"| {ratio:.2f}x | {fmt_bytes(on['naive'])} "
+            f"| {saved:.1f}% | {fmt_bytes(off['arena'])} |")
     lines += ["", "The models:", ""]
-    for title, fixture, name, what, plans in results:
-        lines.append(f"- **{title}** (`{fixture}`): {what}.")
+    for title, source, name, what, plans in results:
+        lines.append(f"- **{title}** ({source}): {what}.")
     rel_svg = os.path.relpath(svg, os.path.dirname(out))
     lines += [
         "",
@@ -244,25 +238,26 @@ def main():
         "",
         f"![Memory plan of LeNet]({rel_svg})",
         "",
-        "## Models kiln cannot compile yet",
-        "",
-        "The remaining models of the memory-planning issue (LSTM, GRU, DCGAN, "
-        "transformer block) need operators kiln does not import yet (issue 4), "
-        "so they have no plan here. Exported the same way (PyTorch, opset 14, "
-        "constant folding), `kiln inspect` reports these unsupported "
-        "operators (node count in parentheses):",
-        "",
-        "| Model | Exported from | Unsupported operators |",
-        "|---|---|---|",
     ]
-    for title, what, ops in missing:
-        listed = ", ".join(f"{op} ({n})" for op, n in ops) or "none"
-        lines.append(f"| {title} | {what} | {listed} |")
-    lines.append("")
+    if missing:
+        lines += [
+            "## Models kiln cannot compile yet",
+            "",
+            "`kiln inspect` reports these unsupported operators (node count "
+            "in parentheses):",
+            "",
+            "| Model | Source | What | Unsupported operators |",
+            "|---|---|---|---|",
+        ]
+        for title, source, what, ops in missing:
+            listed = ", ".join(f"{op} ({n})" for op, n in ops) or "none"
+            lines.append(f"| {title} | {source} | {what} | {listed} |")
+        lines.append("")
     text = "\n".join(lines)
     os.makedirs(os.path.dirname(out), exist_ok=True)
-    with open(out, "w") as f:
+    with open(out + ".tmp", "w") as f:
         f.write(text)
+    os.replace(out + ".tmp", out)
     print(f"wrote {out} and {svg}", file=sys.stderr)
 
 

@@ -119,10 +119,11 @@ mlir::FailureOr<ScratchInfo> lowerToLLVMDialect(
   pipeline.memoryReuse = options.memoryReuse;
   pipeline.parallelLoops = options.parallelLoops;
   pipeline.threads = options.threads;
+  pipeline.fusion = options.fusion;
   mlir::PassManager toBuffers(module.getContext());
   if (configure && mlir::failed(configure(toBuffers)))
     return mlir::failure();
-  buildGraphPipeline(toBuffers);
+  buildGraphPipeline(toBuffers, pipeline);
   buildBufferizePipeline(toBuffers, pipeline);
   if (mlir::failed(toBuffers.run(module)))
     return mlir::failure();

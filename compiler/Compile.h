@@ -60,6 +60,8 @@ struct CompileOptions {
   /// The default thread count compiled into the model; 0 lets the runtime
   /// decide (the machine's hardware threads).
   int32_t threads = 0;
+  /// Run the fusion passes (PipelineOptions::fusion).
+  bool fusion = true;
 };
 
 /// The scratch arena the memory planner gave the entry point.

@@ -49,10 +49,13 @@ constexpr llvm::StringLiteral kToLLVM =
 
 } // namespace
 
-void buildGraphPipeline(mlir::OpPassManager &pm) {
+void buildGraphPipeline(mlir::OpPassManager &pm,
+                        const PipelineOptions &options) {
   pm.addPass(passes::createFreezeParamsPass());
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
+  if (options.fusion)
+    pm.addPass(passes::createFoldBatchNormPass());
 }
 
 void buildBufferizePipeline(mlir::OpPassManager &pm,
@@ -60,6 +63,8 @@ void buildBufferizePipeline(mlir::OpPassManager &pm,
   pm.addPass(passes::createConvertKilnToLinalgPass());
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
+  if (options.fusion)
+    pm.addPass(passes::createFuseElementwisePass());
   pm.addPass(passes::createElementwiseInPlacePass());
   pm.addPass(passes::createPrepareEntryPointsPass());
   addTextual(pm, kBufferize);
@@ -83,7 +88,7 @@ void buildLLVMPipeline(mlir::OpPassManager &pm,
 
 void buildCompilePipeline(mlir::OpPassManager &pm,
                           const PipelineOptions &options) {
-  buildGraphPipeline(pm);
+  buildGraphPipeline(pm, options);
   buildBufferizePipeline(pm, options);
   buildLLVMPipeline(pm, options);
 }
@@ -93,7 +98,7 @@ void registerKilnPassesAndPipelines() {
   mlir::PassPipelineRegistration<>(
       "kiln-graph-pipeline",
       "Graph-level clean-up of imported kiln IR for inference",
-      buildGraphPipeline);
+      [](mlir::OpPassManager &pm) { buildGraphPipeline(pm); });
   mlir::PassPipelineRegistration<>(
       "kiln-bufferize-pipeline",
       "kiln IR to linalg on buffers with caller-owned outputs and a planned "

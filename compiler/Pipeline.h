@@ -28,16 +28,23 @@ struct PipelineOptions {
   /// The compiled default thread count (kiln compile --threads); 0 lets the
   /// runtime decide (kiln/threads.h).
   int32_t threads = 0;
+  /// Fusion passes (kiln compile --no-fusion turns them off, to compare).
+  bool fusion = true;
 };
 
 /// Graph-level clean-up of imported kiln IR for inference, in order:
 ///   1. kiln-freeze-params  (weights become constants)
 ///   2. canonicalize        (kiln folders: identities, constant folding)
 ///   3. cse
-void buildGraphPipeline(mlir::OpPassManager &pm);
+///   4. kiln-fold-batch-norm (BatchNormalization into the preceding Conv;
+///      unless options.fusion is false)
+void buildGraphPipeline(mlir::OpPassManager &pm,
+                        const PipelineOptions &options = {});
 
 /// kiln IR to buffers:
-///   1. convert-kiln-to-linalg, canonicalize, cse
+///   1. convert-kiln-to-linalg, canonicalize, cse, kiln-fuse-elementwise
+///      (chains of elementwise ops into one loop nest; unless
+///      options.fusion is false)
 ///   2. kiln-elementwise-in-place: elementwise ops write over inputs that
 ///      die with them; kiln-prepare-entry-points: inputs read-only, one
 ///      buffer per output

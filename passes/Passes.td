@@ -38,6 +38,46 @@ def FreezeParamsPass : Pass<"kiln-freeze-params", ""> {
 // Code generation
 //===----------------------------------------------------------------------===//
 
+def FoldBatchNormPass : Pass<"kiln-fold-batch-norm", ""> {
+  let summary = "Folds inference BatchNormalization into the preceding Conv";
+  let description = [{
+    Inference only (after `kiln-freeze-params`): a `kiln.batch_norm` whose
+    input is a `kiln.conv` used by nothing else, with constant filter, bias
+    and statistics, becomes that convolution with rescaled weights. With
+    `s = scale / sqrt(var + epsilon)` per output channel `m`:
+    `filter'[m] = filter[m] * s[m]`, `bias'[m] = (bias[m] - mean[m]) * s[m]
+    + shift[m]` (a missing conv bias counts as zero). One pass over memory
+    and one buffer fewer per folded pair; the result differs from the
+    unfolded graph only by rounding.
+
+    Before:
+    ```mlir
+    %c = kiln.conv %x, %w, %b {...} : (...) -> tensor<1x4x8x8xf32>
+    %y = kiln.batch_norm %c, %scale, %shift, %mean, %var {epsilon = 1.0e-05 : f32}
+        : (...) -> tensor<1x4x8x8xf32>
+    ```
+    After:
+    ```mlir
+    %y = kiln.conv %x, %w2, %b2 {...} : (...) -> tensor<1x4x8x8xf32>
+    ```
+  }];
+  let dependentDialects = ["::kiln::KilnDialect"];
+}
+
+def FuseElementwisePass : Pass<"kiln-fuse-elementwise", ""> {
+  let summary = "Fuses chains of elementwise linalg ops into one loop nest";
+  let description = [{
+    On tensors, after `convert-kiln-to-linalg`: an all-parallel
+    `linalg.generic` whose result only feeds another all-parallel generic is
+    merged into it (MLIR's elementwise fusion, restricted to single-use
+    producers so that nothing is computed twice). A chain such as
+    `add(bias) -> relu`, `mul -> add -> tanh` or a residual `add -> relu`
+    then reads and writes memory once, and its intermediate tensors vanish
+    from the memory plan. Reductions and contractions are left alone.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def ApproximateMathPass : Pass<"kiln-approximate-math", ""> {
   let summary = "Expands f32 transcendental math ops into polynomials";
   let description = [{

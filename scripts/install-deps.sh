@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # install-deps.sh - install every Debian 12 package kiln needs to build and test.
+# install-deps.sh --bench also installs what bench/suite.py compares against:
+# Node.js and npm (for the onnxruntime-node package) and OpenBLAS (which
+# Debian's PyTorch and NumPy use instead of the reference BLAS once present).
 #
 # Idempotent: packages already present are skipped, so a warm machine pays only
 # one dpkg query. Runs apt-get as root, or through sudo when not root.
@@ -17,6 +20,12 @@ packages=(
   # Test references (never used at run time of the product).
   python3 python3-onnx python3-numpy python3-torch
 )
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(libopenblas0-pthread)
+  # A Node.js that ships its own npm (e.g. NodeSource's) conflicts with
+  # Debian's npm package: install Debian's pair only when npm is missing.
+  command -v npm > /dev/null || packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -118,6 +118,7 @@ def write_report(path, results, not_applicable, xfail, elapsed):
         listed = "yes" if name in xfail.entries else ""
         lines.append("| %s | %s | %s | %s |"
                      % (name, r.status, listed, cell(r.detail)))
+    lines += nodetests.baked_section()
     lines += not_applicable_sections(
         not_applicable,
         "Operators kiln does not import, by tests that use them")

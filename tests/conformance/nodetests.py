@@ -144,10 +144,109 @@ def collect(args, kiln):
     for name, model in tests.items():
         why = why_not_applicable(model, supported)
         if why is None:
-            candidates[name] = model
+            candidates[name] = bake_shape_inputs(name, model,
+                                                 args.work_dir / "baked")
         else:
             not_applicable[name] = why
     return tests, candidates, not_applicable
+
+
+# --------------------------------------------------------------------------
+# Shape-deciding inputs baked as constants
+# --------------------------------------------------------------------------
+
+# The operands whose values decide a result's shape (or, for CumSum, the
+# axis it runs along). kiln compiles static shapes, so it needs them at
+# compile time, as any static compiler does. The backend tests often feed
+# them from graph inputs; the runner then bakes the test's own value into an
+# initializer (docs/conformance.md states the rule). Nothing else is baked:
+# data operands (indices, Clip bounds, Trilu's k, Pad's value) stay inputs.
+SHAPE_OPERANDS = {
+    "ConstantOfShape": (0,), "CumSum": (1,), "Expand": (1,),
+    "OneHot": (1,), "Pad": (1, 3), "Range": (0, 1, 2), "ReduceSum": (1,),
+    "Reshape": (1,), "Resize": (1, 2, 3), "Slice": (1, 2, 3, 4),
+    "Split": (1,), "Squeeze": (1,), "Tile": (1,), "TopK": (1,),
+    "Unsqueeze": (1,), "Upsample": (1,),
+}
+
+# Test name -> the graph inputs the runner baked (for the reports).
+BAKED = {}
+
+
+def shape_inputs(graph):
+    """The graph inputs that feed a SHAPE_OPERANDS position, in order."""
+    initialized = {t.name for t in graph.initializer}
+    inputs = [v.name for v in graph.input if v.name not in initialized]
+    names = []
+    for node in graph.node:
+        for index in SHAPE_OPERANDS.get(node.op_type, ()):
+            if (index < len(node.input) and node.input[index] in inputs
+                    and node.input[index] not in names):
+                names.append(node.input[index])
+    return names
+
+
+def bake_shape_inputs(name, model_path, out_root):
+    """\returns the model to test: model_path itself, or a copy of the test
+    under out_root with its shape-deciding inputs made initializers.
+
+    The copy keeps every data set with the remaining inputs renumbered. An
+    input is baked only when all data sets give it the same value; if not,
+    the test runs as generated and kiln reports the non-constant operand.
+    """
+    model = onnx.load(str(model_path), load_external_data=False)
+    names = shape_inputs(model.graph)
+    if not names:
+        return model_path
+    positions = {v.name: i for i, v in enumerate(model.graph.input)}
+    data_dirs = sorted(model_path.parent.glob("test_data_set_*"))
+    values = {}
+    for input_name in names:
+        blobs = set()
+        for data_dir in data_dirs:
+            pb = data_dir / ("input_%d.pb" % positions[input_name])
+            if not pb.exists():
+                return model_path
+            blobs.add(pb.read_bytes())
+        if len(blobs) != 1:
+            return model_path
+        tensor = onnx.TensorProto()
+        tensor.ParseFromString(blobs.pop())
+        tensor.name = input_name
+        values[input_name] = tensor
+    out = out_root / name
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    kept = [i for i, v in enumerate(model.graph.input) if v.name not in values]
+    remaining = [model.graph.input[i] for i in kept]
+    del model.graph.input[:]
+    model.graph.input.extend(remaining)
+    model.graph.initializer.extend(values[n] for n in names)
+    onnx.save(model, str(out / "model.onnx"))
+    for data_dir in data_dirs:
+        target = out / data_dir.name
+        target.mkdir()
+        for new, old in enumerate(kept):
+            pb = data_dir / ("input_%d.pb" % old)
+            if pb.exists():
+                shutil.copyfile(pb, target / ("input_%d.pb" % new))
+        for pb in data_dir.glob("output_*.pb"):
+            shutil.copyfile(pb, target / pb.name)
+    BAKED[name] = names
+    return out / "model.onnx"
+
+
+def baked_section():
+    """Markdown: the tests whose shape-deciding inputs were baked."""
+    lines = ["", "## Shape-deciding inputs baked as constants", "",
+             "Operand positions baked when a graph input feeds them: "
+             + ", ".join("%s %s" % (op, "/".join(map(str, idx)))
+                         for op, idx in sorted(SHAPE_OPERANDS.items()))
+             + ".", "", "| test | baked inputs |", "|---|---|"]
+    for name in sorted(BAKED):
+        lines.append("| %s | %s |" % (name, ", ".join(BAKED[name])))
+    return lines
 
 
 # --------------------------------------------------------------------------

@@ -17,6 +17,9 @@ What it does
 1. Generates the tests and selects the candidates exactly as
    import_node_tests.py does: every generated test whose graph only uses
    operators that `kiln ops` lists, in the default domain, no subgraphs.
+   A graph input that feeds a shape-deciding operand (a Reshape's shape,
+   Slice's starts, TopK's k, ...: nodetests.SHAPE_OPERANDS) is baked into an
+   initializer with the test's own value (docs/conformance.md).
 2. For each candidate (in a thread pool, --jobs), in WORK_DIR/run/TEST:
    - converts every test_data_set_*/input_N.pb and output_N.pb to .npy
      (onnx.numpy_helper.to_array, dtype kept); a value that is not a tensor
@@ -439,6 +442,7 @@ def write_report(path, results, not_applicable, xfail, elapsed):
                      % (name, r.status, listed, r.kind, r.jit, r.aot,
                         errors_cell(r.jit_err), errors_cell(r.aot_err),
                         r.seconds, cell(r.detail)))
+    lines += nodetests.baked_section()
     lines += not_applicable_sections(
         not_applicable,
         "Operators kiln does not import, by tests that use them")

@@ -124,6 +124,11 @@ struct CodegenFlags {
       cl::desc("Keep every loop on the calling thread: no calls into the "
                "runtime's thread pool"),
       cl::cat(commandCategory())};
+  cl::opt<bool> noFusion{
+      "no-fusion",
+      cl::desc("Skip the fusion passes (BatchNorm folding, elementwise "
+               "fusion), e.g. to compare outputs with and without them"),
+      cl::cat(commandCategory())};
   cl::opt<bool> printIrAfterAll{"print-ir-after-all",
                                 cl::desc("Print the IR after every pass"),
                                 cl::cat(commandCategory())};
@@ -157,6 +162,7 @@ struct CodegenFlags {
     options.memoryReuse = !noMemoryReuse;
     options.threads = threads;
     options.parallelLoops = !noParallelLoops;
+    options.fusion = !noFusion;
     return kiln::onnx::importModelFile(&context, model, load);
   }
 

@@ -1,0 +1,78 @@
+// RUN: kiln-opt %s --split-input-file --kiln-fold-batch-norm | FileCheck %s
+
+// s = scale / sqrt(var + eps) = [1 / 2, 2 / 1]; filter' = filter * s;
+// bias' = (bias - mean) * s + shift = [(1 - 1) * 0.5 + 0.5, (-1 - 0) * 2 + 0].
+// CHECK-LABEL: func.func @folds_into_conv(
+//   CHECK-DAG:   %[[W:.+]] = kiln.constant dense<{{\[}}[{{\[}}[1.000000e+00]]], [{{\[}}[6.000000e+00]]]]> : tensor<2x1x1x1xf32>
+//   CHECK-DAG:   %[[B:.+]] = kiln.constant dense<[5.000000e-01, -2.000000e+00]> : tensor<2xf32>
+//       CHECK:   %[[Y:.+]] = kiln.conv %arg0, %[[W]], %[[B]]
+//   CHECK-NOT:   kiln.batch_norm
+//       CHECK:   return %[[Y]]
+func.func @folds_into_conv(%x: tensor<1x1x2x2xf32>) -> tensor<1x2x2x2xf32> {
+  %w = kiln.constant dense<[[[[2.0]]], [[[3.0]]]]> : tensor<2x1x1x1xf32>
+  %b = kiln.constant dense<[1.0, -1.0]> : tensor<2xf32>
+  %scale = kiln.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %shift = kiln.constant dense<[0.5, 0.0]> : tensor<2xf32>
+  %mean = kiln.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %var = kiln.constant dense<[3.0, 0.0]> : tensor<2xf32>
+  %c = kiln.conv %x, %w, %b {dilations = array<i64: 1, 1>, group = 1 : i64,
+                             pads = array<i64: 0, 0, 0, 0>,
+                             strides = array<i64: 1, 1>}
+      : (tensor<1x1x2x2xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>)
+      -> tensor<1x2x2x2xf32>
+  %y = kiln.batch_norm %c, %scale, %shift, %mean, %var {epsilon = 1.0 : f32}
+      : (tensor<1x2x2x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>,
+         tensor<2xf32>) -> tensor<1x2x2x2xf32>
+  return %y : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+// Without a conv bias the folded bias is (0 - mean) * s + shift.
+// CHECK-LABEL: func.func @conv_without_bias(
+//       CHECK:   kiln.constant dense<[-5.000000e-01, 1.000000e+00]> : tensor<2xf32>
+//       CHECK:   kiln.conv
+//   CHECK-NOT:   kiln.batch_norm
+func.func @conv_without_bias(%x: tensor<1x1x2x2xf32>) -> tensor<1x2x2x2xf32> {
+  %w = kiln.constant dense<1.0> : tensor<2x1x1x1xf32>
+  %scale = kiln.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %shift = kiln.constant dense<[0.0, 1.0]> : tensor<2xf32>
+  %mean = kiln.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %var = kiln.constant dense<[3.0, 0.0]> : tensor<2xf32>
+  %c = kiln.conv %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64,
+                         pads = array<i64: 0, 0, 0, 0>,
+                         strides = array<i64: 1, 1>}
+      : (tensor<1x1x2x2xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x2x2xf32>
+  %y = kiln.batch_norm %c, %scale, %shift, %mean, %var {epsilon = 1.0 : f32}
+      : (tensor<1x2x2x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>,
+         tensor<2xf32>) -> tensor<1x2x2x2xf32>
+  return %y : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+// Left alone: the conv's result is used twice (folding would change the
+// other use), and statistics that are not constants (training).
+// CHECK-LABEL: func.func @not_folded(
+//       CHECK:   kiln.batch_norm
+//       CHECK:   kiln.batch_norm
+func.func @not_folded(%x: tensor<1x1x2x2xf32>, %var: tensor<2xf32>)
+    -> (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>) {
+  %w = kiln.constant dense<1.0> : tensor<2x1x1x1xf32>
+  %s = kiln.constant dense<1.0> : tensor<2xf32>
+  %c = kiln.conv %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64,
+                         pads = array<i64: 0, 0, 0, 0>,
+                         strides = array<i64: 1, 1>}
+      : (tensor<1x1x2x2xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x2x2xf32>
+  %y = kiln.batch_norm %c, %s, %s, %s, %s
+      : (tensor<1x2x2x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>,
+         tensor<2xf32>) -> tensor<1x2x2x2xf32>
+  %d = kiln.conv %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64,
+                         pads = array<i64: 0, 0, 0, 0>,
+                         strides = array<i64: 1, 1>}
+      : (tensor<1x1x2x2xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x2x2xf32>
+  %z = kiln.batch_norm %d, %s, %s, %s, %var
+      : (tensor<1x2x2x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>,
+         tensor<2xf32>) -> tensor<1x2x2x2xf32>
+  return %y, %c, %z : tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>
+}
