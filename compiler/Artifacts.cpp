@@ -229,10 +229,19 @@ writeArtifacts(mlir::ModuleOp module, const ModelSignature &signature,
     if (mlir::failed(produceAtomically(
             path,
             [&](const std::string &temp) {
-              return runTool("clang-19",
-                             {"-shared", "-fuse-ld=lld", "-o", temp,
-                              objectPath, "-lm"},
-                             error);
+              // The runtime's thread pool (kiln_parallel_for) goes into the
+              // library when the code calls it, so that the library loads
+              // on its own (e.g. through ctypes); --as-needed keeps
+              // libstdc++ out of a library that does not use the pool.
+              std::vector<std::string> args = {"-shared", "-fuse-ld=lld",
+                                               "-o", temp, objectPath};
+              if (!artifact.runtimeLibrary.empty() &&
+                  llvm::sys::fs::exists(artifact.runtimeLibrary)) {
+                args.push_back("-Wl,--as-needed");
+                args.push_back(artifact.runtimeLibrary);
+              }
+              args.push_back("-lm");
+              return runTool("clang++-19", args, error);
             },
             error)))
       return mlir::failure();

@@ -117,9 +117,9 @@ mlir::FailureOr<ScratchInfo> lowerToLLVMDialect(
   // between bufferization and the conversion to the LLVM dialect.
   PipelineOptions pipeline;
   pipeline.memoryReuse = options.memoryReuse;
-  pipeline.fusion = options.fusion;
   pipeline.parallelLoops = options.parallelLoops;
   pipeline.threads = options.threads;
+  pipeline.fusion = options.fusion;
   mlir::PassManager toBuffers(module.getContext());
   if (configure && mlir::failed(configure(toBuffers)))
     return mlir::failure();

@@ -55,13 +55,13 @@ struct CompileOptions {
   bool externalWeights = false;
   /// Let intermediate buffers share scratch bytes (the memory plan).
   bool memoryReuse = true;
-  /// Run the fusion passes (PipelineOptions::fusion).
-  bool fusion = true;
   /// Run large loops on the runtime's thread pool (kiln/threads.h).
   bool parallelLoops = true;
   /// The default thread count compiled into the model; 0 lets the runtime
   /// decide (the machine's hardware threads).
   int32_t threads = 0;
+  /// Run the fusion passes (PipelineOptions::fusion).
+  bool fusion = true;
 };
 
 /// The scratch arena the memory planner gave the entry point.

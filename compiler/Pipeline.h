@@ -22,14 +22,14 @@ struct PipelineOptions {
   /// Let buffers that are never live at once share scratch bytes; false gives
   /// every buffer its own slot (kiln compile --no-memory-reuse).
   bool memoryReuse = true;
-  /// Fusion passes (kiln compile --no-fusion turns them off, to compare).
-  bool fusion = true;
   /// Split large loops over the runtime's thread pool
   /// (kiln-parallelize-loops); false keeps every loop on the calling thread.
   bool parallelLoops = true;
   /// The compiled default thread count (kiln compile --threads); 0 lets the
   /// runtime decide (kiln/threads.h).
   int32_t threads = 0;
+  /// Fusion passes (kiln compile --no-fusion turns them off, to compare).
+  bool fusion = true;
 };
 
 /// Graph-level clean-up of imported kiln IR for inference, in order:

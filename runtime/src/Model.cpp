@@ -391,8 +391,8 @@ int finishStdout(const kiln_model_info_t &model) {
 
 void printUsage(const kiln_model_info_t &model, int argc, char **argv) {
   bool hasWeights = model.num_weights > 0;
-  std::printf("usage: %s [-o OUT.npy]... %sIN.npy...\n\n", model.name,
-              hasWeights ? "[--weights FILE] " : "");
+  std::printf("usage: %s [-o OUT.npy]... %s[--threads N] IN.npy...\n\n",
+              model.name, hasWeights ? "[--weights FILE] " : "");
   if (model.source)
     std::printf("Runs model '%s' (compiled from %s) on .npy inputs and writes "
                 "its outputs as .npy files.\n\n",
@@ -436,9 +436,7 @@ void printUsage(const kiln_model_info_t &model, int argc, char **argv) {
       {"-o OUT.npy", "write the next output to OUT.npy"}};
   if (hasWeights)
     options.push_back({"--weights FILE", "map the weights from FILE"});
-  options.push_back({"--threads N",
-                     "run on N threads (default: KILN_NUM_THREADS, else the "
-                     "compiled default)"});
+  options.push_back({"--threads N", "run large loops on N threads"});
   options.push_back({"-h, --help", "print this help and exit"});
   options.push_back({"--", "treat every later argument as an input"});
   size_t width = 0;

@@ -112,21 +112,22 @@ struct CodegenFlags {
       cl::desc("Give every intermediate buffer its own scratch slot "
                "(debugging)"),
       cl::cat(commandCategory())};
-  cl::opt<bool> noFusion{
-      "no-fusion",
-      cl::desc("Skip the fusion passes (BatchNorm folding, elementwise "
-               "fusion), e.g. to compare outputs with and without them"),
-      cl::cat(commandCategory())};
   cl::opt<int> threads{
       "threads",
-      cl::desc("Threads the model's large loops run on (default 0: the "
-               "machine's hardware threads); KILN_NUM_THREADS overrides it "
-               "at run time"),
+      cl::desc("Threads for the model's large loops (0: the machine's "
+               "hardware threads). compile: the default compiled in, which "
+               "KILN_NUM_THREADS and the executable's --threads override; "
+               "run, bench: the thread count"),
       cl::value_desc("N"), cl::init(0), cl::cat(commandCategory())};
   cl::opt<bool> noParallelLoops{
       "no-parallel-loops",
       cl::desc("Keep every loop on the calling thread: no calls into the "
                "runtime's thread pool"),
+      cl::cat(commandCategory())};
+  cl::opt<bool> noFusion{
+      "no-fusion",
+      cl::desc("Skip the fusion passes (BatchNorm folding, elementwise "
+               "fusion), e.g. to compare outputs with and without them"),
       cl::cat(commandCategory())};
   cl::opt<bool> printIrAfterAll{"print-ir-after-all",
                                 cl::desc("Print the IR after every pass"),
@@ -159,9 +160,9 @@ struct CodegenFlags {
       return mlir::failure();
     }
     options.memoryReuse = !noMemoryReuse;
-    options.fusion = !noFusion;
     options.threads = threads;
     options.parallelLoops = !noParallelLoops;
+    options.fusion = !noFusion;
     return kiln::onnx::importModelFile(&context, model, load);
   }
 

@@ -918,7 +918,7 @@ TEST_F(ModelMainTest, SummarisesEveryDtypeAndShapeCompactly) {
 
 TEST_F(ModelMainTest, PrintsUsageListingInputsAndOutputs) {
   const char *usage =
-      "usage: classify [-o OUT.npy]... IN.npy...\n"
+      "usage: classify [-o OUT.npy]... [--threads N] IN.npy...\n"
       "\n"
       "Runs model 'classify' (compiled from classify.onnx) on .npy inputs and "
       "writes its outputs as .npy files.\n"
@@ -931,9 +931,10 @@ TEST_F(ModelMainTest, PrintsUsageListingInputsAndOutputs) {
       "  labels: i64 [2] -> labels.npy\n"
       "\n"
       "options:\n"
-      "  -o OUT.npy   write the next output to OUT.npy\n"
-      "  -h, --help   print this help and exit\n"
-      "  --           treat every later argument as an input\n";
+      "  -o OUT.npy    write the next output to OUT.npy\n"
+      "  --threads N   run large loops on N threads\n"
+      "  -h, --help    print this help and exit\n"
+      "  --            treat every later argument as an input\n";
   int runsBefore = classifyRuns;
   for (const char *flag : {"-h", "--help"}) {
     SCOPED_TRACE(flag);
@@ -952,7 +953,7 @@ TEST_F(ModelMainTest, PrintsUsageOfModelWithoutInputsOrSource) {
   MainResult result = runMain(lazyModel, {"--help"});
   EXPECT_EQ(result.exitCode, 0);
   EXPECT_EQ(result.out,
-            "usage: lazy [-o OUT.npy]... IN.npy...\n"
+            "usage: lazy [-o OUT.npy]... [--threads N] IN.npy...\n"
             "\n"
             "Runs model 'lazy' on .npy inputs and writes its outputs as .npy "
             "files.\n"
@@ -963,9 +964,10 @@ TEST_F(ModelMainTest, PrintsUsageOfModelWithoutInputsOrSource) {
             "  y: i32 [3] -> y.npy\n"
             "\n"
             "options:\n"
-            "  -o OUT.npy   write the next output to OUT.npy\n"
-            "  -h, --help   print this help and exit\n"
-            "  --           treat every later argument as an input\n");
+            "  -o OUT.npy    write the next output to OUT.npy\n"
+            "  --threads N   run large loops on N threads\n"
+            "  -h, --help    print this help and exit\n"
+            "  --            treat every later argument as an input\n");
 }
 
 TEST_F(ModelMainTest, RunsModelWithScratch) {
@@ -986,7 +988,7 @@ TEST_F(ModelMainTest, PrintsScratchSizeInUsage) {
   EXPECT_EQ(result.exitCode, 0);
   EXPECT_EQ(result.err, "");
   EXPECT_EQ(result.out,
-            "usage: staged [-o OUT.npy]... IN.npy...\n"
+            "usage: staged [-o OUT.npy]... [--threads N] IN.npy...\n"
             "\n"
             "Runs model 'staged' (compiled from staged.onnx) on .npy inputs "
             "and writes its outputs as .npy files.\n"
@@ -998,9 +1000,10 @@ TEST_F(ModelMainTest, PrintsScratchSizeInUsage) {
             "scratch: 24 bytes per call\n"
             "\n"
             "options:\n"
-            "  -o OUT.npy   write the next output to OUT.npy\n"
-            "  -h, --help   print this help and exit\n"
-            "  --           treat every later argument as an input\n");
+            "  -o OUT.npy    write the next output to OUT.npy\n"
+            "  --threads N   run large loops on N threads\n"
+            "  -h, --help    print this help and exit\n"
+            "  --            treat every later argument as an input\n");
 }
 
 TEST_F(ModelMainTest, ReportsScratchArenaThatCannotBeAllocated) {

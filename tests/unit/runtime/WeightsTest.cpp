@@ -780,7 +780,7 @@ TEST_F(WeightsTest, MainHelpNamesTheWeightsFile) {
   EXPECT_EQ(result.exitCode, 0);
   EXPECT_EQ(result.err, "");
   EXPECT_EQ(result.out,
-            "usage: scaled [-o OUT.npy]... [--weights FILE] IN.npy...\n"
+            "usage: scaled [-o OUT.npy]... [--weights FILE] [--threads N] IN.npy...\n"
             "\n"
             "Runs model 'scaled' (compiled from scaled.onnx) on .npy inputs "
             "and writes its outputs as .npy files.\n"
@@ -796,6 +796,7 @@ TEST_F(WeightsTest, MainHelpNamesTheWeightsFile) {
                 "options:\n"
                 "  -o OUT.npy       write the next output to OUT.npy\n"
                 "  --weights FILE   map the weights from FILE\n"
+                "  --threads N      run large loops on N threads\n"
                 "  -h, --help       print this help and exit\n"
                 "  --               treat every later argument as an input\n");
 }
