@@ -25,6 +25,7 @@ Standard library and onnx only; run with /usr/bin/python3.
 import argparse
 import collections
 import concurrent.futures
+import hashlib
 import os
 import re
 import shutil
@@ -137,9 +138,7 @@ def collect(args, kiln):
     if not tests:
         sys.exit("error: %s generated no tests in %s" % (args.generator,
                                                           tests_dir))
-    if args.filter:
-        pattern = re.compile(args.filter)
-        tests = {n: m for n, m in tests.items() if pattern.search(n)}
+    tests = {n: m for n, m in tests.items() if selected(args, n)}
     candidates, not_applicable = {}, {}
     for name, model in tests.items():
         why = why_not_applicable(model, supported)
@@ -463,6 +462,27 @@ def not_applicable_sections(not_applicable, blocking_title):
 # Command line and verdict
 # --------------------------------------------------------------------------
 
+def parse_shard(text):
+    try:
+        index, count = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected I/N, got %r" % text)
+    if count < 1 or not 0 <= index < count:
+        raise argparse.ArgumentTypeError("expected 0 <= I < N, got %r" % text)
+    return index, count
+
+
+def selected(args, name):
+    """True if test `name` is in the --filter and --shard selection."""
+    if args.filter and not re.search(args.filter, name):
+        return False
+    if args.shard:
+        index, count = args.shard
+        digest = hashlib.sha1(name.encode()).digest()
+        return int.from_bytes(digest[:4], "big") % count == index
+    return True
+
+
 def make_parser(description, jobs_help="parallel kiln runs"):
     """The options both scripts share."""
     repo = Path(__file__).resolve().parents[2]
@@ -484,6 +504,11 @@ def make_parser(description, jobs_help="parallel kiln runs"):
     parser.add_argument("--update-xfail", action="store_true",
                         help="rewrite the expected-failures list from the "
                              "current failures")
+    parser.add_argument("--shard", metavar="I/N", type=parse_shard,
+                        help="only the tests whose stable hash is I modulo N "
+                             "(a deterministic 1/N sample, e.g. for the "
+                             "slower sanitizer build; list entries outside "
+                             "it are not reported as stale)")
     parser.add_argument("--filter", metavar="REGEX",
                         help="only the tests whose name matches REGEX (for "
                              "work on a few operators; list entries outside "
@@ -504,9 +529,9 @@ def finish(args, title, tests, not_applicable, results, elapsed,
               if r.status in ("fail", "timeout")}
     crashes = sorted(n for n, r in results.items() if r.status == "crash")
     xfail = XfailList.read(args.expected_failures)
-    if args.update_xfail and args.filter:
+    if args.update_xfail and (args.filter or args.shard):
         sys.exit("error: --update-xfail rewrites the whole list: run it "
-                 "without --filter")
+                 "without --filter and --shard")
     if args.update_xfail:
         xfail.write(args.expected_failures,
                     {n: r.detail for n, r in failed.items()},
@@ -520,7 +545,7 @@ def finish(args, title, tests, not_applicable, results, elapsed,
     unexpected_fail = sorted(n for n in failed if n not in listed)
     unexpected_pass = sorted(n for n in passed if n in listed)
     stale = sorted(n for n in listed if n not in results
-                   and (not args.filter or re.search(args.filter, n)))
+                   and selected(args, n))
 
     for name in stale:
         why = not_applicable.get(name, "not generated")
