@@ -328,25 +328,36 @@ void GraphImporter::foldNodeOps(const ::onnx::NodeProto &node,
     if (operands.size() != op.getNumOperands() ||
         mlir::failed(op.fold(operands, folded)) || folded.empty())
       continue;
-    // Only attributes: a value result is an identity, or the op itself
-    // folded in place; canonicalisation handles those later.
-    if (!llvm::all_of(folded, [](mlir::OpFoldResult r) {
-          return mlir::isa<mlir::Attribute>(r);
+    // Attributes, or identities onto another constant (`x * 1` with x a
+    // constant); an op that folded in place (a value result that is not a
+    // constant) is left to canonicalisation.
+    if (!llvm::all_of(llvm::zip(op.getResults(), folded), [](auto pair) {
+          auto [result, r] = pair;
+          if (mlir::isa<mlir::Attribute>(r))
+            return true;
+          auto value = mlir::cast<mlir::Value>(r);
+          return value != result && value.getType() == result.getType() &&
+                 mlir::matchPattern(value, mlir::m_Constant());
         }))
       continue;
     builder.setInsertionPoint(&op);
     llvm::SmallVector<mlir::Value> replacements;
-    for (auto [result, attr] : llvm::zip(op.getResults(), folded)) {
+    for (auto [result, r] : llvm::zip(op.getResults(), folded)) {
+      if (auto value = mlir::dyn_cast<mlir::Value>(r)) {
+        replacements.push_back(value);
+        continue;
+      }
       mlir::Operation *constant = dialect->materializeConstant(
-          builder, mlir::cast<mlir::Attribute>(attr), result.getType(),
+          builder, mlir::cast<mlir::Attribute>(r), result.getType(),
           op.getLoc());
       if (!constant)
         break;
       replacements.push_back(constant->getResult(0));
     }
     if (replacements.size() != op.getNumResults()) {
-      for (mlir::Value made : replacements)
-        made.getDefiningOp()->erase();
+      for (auto [made, r] : llvm::zip(replacements, folded))
+        if (mlir::isa<mlir::Attribute>(r))
+          made.getDefiningOp()->erase();
       continue;
     }
     for (const std::string &name : node.output())
