@@ -100,13 +100,13 @@ TEST_F(OnnxImporterTest, ConvertsOlderOpsetsToTheTarget) {
 
 TEST_F(OnnxImporterTest, ListsEveryUnsupportedOperatorAtOnce) {
   ::onnx::ModelProto model = addReluModel(17);
-  model.mutable_graph()->mutable_node(0)->set_op_type("Hardmax");
+  model.mutable_graph()->mutable_node(0)->set_op_type("RandomUniformLike");
   model.mutable_graph()->mutable_node(0)->clear_input();
   model.mutable_graph()->mutable_node(0)->add_input("a");
   model.mutable_graph()->mutable_node(1)->set_op_type("Bernoulli");
   std::vector<Unsupported> found = findUnsupported(model);
   ASSERT_EQ(found.size(), 2u);
-  EXPECT_EQ(found[0].what, "operator 'Hardmax'");
+  EXPECT_EQ(found[0].what, "operator 'RandomUniformLike'");
   EXPECT_EQ(found[0].where, std::vector<std::string>{"add_1"});
   EXPECT_EQ(found[1].what, "operator 'Bernoulli'");
   EXPECT_TRUE(mlir::failed(import(model)));
