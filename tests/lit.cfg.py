@@ -25,6 +25,7 @@ config.test_exec_root = os.path.join(config.kiln_obj_root, "tests")
 config.environment["PATH"] = os.pathsep.join(
     [config.kiln_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
 if config.sanitizers:
+    config.available_features.add("sanitizers")
     # Leak checks stay on; container-overflow reports are false positives when
     # instrumented code meets the uninstrumented LLVM/protobuf libraries.
     config.environment["ASAN_OPTIONS"] = "detect_container_overflow=0"
