@@ -1,9 +1,20 @@
 //===- Threads.cpp - The thread pool of compiled models -------------------===//
 //
-// One process-wide pool (kiln/threads.h). A loop is published under a mutex
-// with a generation number; the workers asked to take part (the first
-// threads - 1) and the caller claim chunks of iterations from one atomic
-// counter, so a thread slowed down by other processes takes fewer chunks.
+// One process-wide pool (kiln/threads.h). A loop is published as a ticket:
+// one atomic word holding a generation number and the number of workers
+// asked to take part (the first threads - 1). Those workers and the caller
+// claim chunks of iterations from one atomic counter, so a thread slowed
+// down by other processes takes fewer chunks; the last worker to finish
+// counts down `finished`, which the caller waits for.
+//
+// Waiting is spin-then-block, on both sides. A model is a sequence of loops
+// a few microseconds to a few milliseconds long with short serial stretches
+// in between; waking a thread blocked on a condition variable costs tens of
+// microseconds, as much as a small loop, so a worker spins (with `pause`)
+// for kSpinMicros after its last loop before it blocks, and the caller spins
+// for the workers' last chunks before it blocks. Idle, the pool costs
+// nothing: every thread is blocked after kSpinMicros.
+//
 // The pool is never destroyed: its threads block on a condition variable
 // until the process exits, so no static destructor joins them.
 //
@@ -13,11 +24,16 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 namespace {
 
@@ -25,6 +41,34 @@ std::atomic<int32_t> setThreads{0};
 
 /// True on a thread that is running a loop body: a nested loop runs inline.
 thread_local bool insideLoop = false;
+
+/// How long a thread spins for the next loop (a worker) or for the end of
+/// the current one (the caller) before it blocks.
+constexpr std::chrono::microseconds kSpinMicros{200};
+
+/// Tells the core this thread is spin-waiting (frees the sibling
+/// hyperthread's resources, saves power).
+inline void relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
+/// Spins until \p ready() or kSpinMicros have passed. \returns ready().
+template <typename Ready> bool spinUntil(Ready ready) {
+  auto deadline = std::chrono::steady_clock::now() + kSpinMicros;
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      if (ready())
+        return true;
+      relax();
+    }
+    if (std::chrono::steady_clock::now() >= deadline)
+      return ready();
+  }
+}
 
 /// KILN_NUM_THREADS as a thread count, or 0 when unset or not an integer in
 /// [1, KILN_MAX_THREADS].
@@ -66,22 +110,33 @@ public:
     // the counter.
     int64_t chunk = std::max<int64_t>(
         grain, (n + (helpers + 1) * 4 - 1) / ((helpers + 1) * 4));
+    while (static_cast<int32_t>(workers.size()) < helpers) {
+      int32_t index = static_cast<int32_t>(workers.size());
+      workers.emplace_back([this, index] { work(index); });
+    }
+    // Every worker of the previous loop has finished with `job` (the caller
+    // waited for them), and the others never read it: it is free.
+    job = Job{body, ctx, n, chunk};
+    next.store(0, std::memory_order_relaxed);
+    finished.store(0, std::memory_order_relaxed);
+    uint64_t generation = (ticket.load(std::memory_order_relaxed) >> 16) + 1;
+    ticket.store(generation << 16 | static_cast<uint64_t>(helpers),
+                 std::memory_order_release);
     {
+      // Orders the store with a worker that checked the ticket and is about
+      // to block: it either sees the new ticket or gets the notification.
       std::lock_guard<std::mutex> lock(mutex);
-      while (static_cast<int32_t>(workers.size()) < helpers) {
-        int32_t index = static_cast<int32_t>(workers.size());
-        workers.emplace_back([this, index] { work(index); });
-      }
-      job = Job{body, ctx, n, chunk};
-      next.store(0, std::memory_order_relaxed);
-      active = helpers;
-      finished = 0;
-      ++generation;
     }
     wake.notify_all();
+
     execute(job);
-    std::unique_lock<std::mutex> lock(mutex);
-    done.wait(lock, [&] { return finished == active; });
+    auto allDone = [&] {
+      return finished.load(std::memory_order_acquire) == helpers;
+    };
+    if (!spinUntil(allDone)) {
+      std::unique_lock<std::mutex> lock(mutex);
+      done.wait(lock, allDone);
+    }
   }
 
   static void runInline(kiln_parallel_body_t body, void *ctx, int64_t n) {
@@ -111,29 +166,37 @@ private:
 
   void work(int32_t index) {
     uint64_t seen = 0;
-    std::unique_lock<std::mutex> lock(mutex);
     for (;;) {
-      wake.wait(lock, [&] { return generation != seen; });
-      seen = generation;
-      if (index >= active)
+      auto published = [&] {
+        return ticket.load(std::memory_order_acquire) != seen;
+      };
+      if (!spinUntil(published)) {
+        std::unique_lock<std::mutex> lock(mutex);
+        wake.wait(lock, published);
+      }
+      seen = ticket.load(std::memory_order_acquire);
+      // A worker not asked to take part does not touch `job`: the caller
+      // may already be writing the next one.
+      if (index >= static_cast<int32_t>(seen & 0xffff))
         continue;
-      Job current = job;
-      lock.unlock();
-      execute(current);
-      lock.lock();
-      if (++finished == active)
+      execute(job);
+      if (finished.fetch_add(1, std::memory_order_acq_rel) + 1 ==
+          static_cast<int32_t>(seen & 0xffff)) {
+        std::lock_guard<std::mutex> lock(mutex);
         done.notify_one();
+      }
     }
   }
 
-  std::mutex submit;
-  std::mutex mutex; ///< Guards everything below but `next`.
+  std::mutex submit;                 ///< Held by the loop being run.
+  std::mutex mutex;                  ///< For blocking waits only.
   std::condition_variable wake, done;
-  std::vector<std::thread> workers;
-  uint64_t generation = 0;
-  Job job;
-  int32_t active = 0, finished = 0;
-  std::atomic<int64_t> next{0};
+  std::vector<std::thread> workers;  ///< Touched by the submitter only.
+  Job job;                           ///< Published by `ticket`.
+  /// generation << 16 | number of workers asked to take part.
+  std::atomic<uint64_t> ticket{0};
+  std::atomic<int64_t> next{0};      ///< The next unclaimed iteration.
+  std::atomic<int32_t> finished{0};  ///< Workers done with the loop.
 };
 
 } // namespace

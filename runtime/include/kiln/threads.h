@@ -21,10 +21,11 @@
  * At most KILN_MAX_THREADS threads run one loop.
  *
  * The pool is process-wide and started on first use: the calling thread
- * always takes part, and the other threads block (they do not spin) between
- * loops. A call made while the pool is busy with another call (two threads
- * running models at once), or from inside a loop body, runs its loop on the
- * calling thread alone.
+ * always takes part. Between loops the other threads spin for about 200
+ * microseconds (a model's next loop usually starts sooner; waking a blocked
+ * thread would cost as much as a small loop), then block. A call made while
+ * the pool is busy with another call (two threads running models at once),
+ * or from inside a loop body, runs its loop on the calling thread alone.
  *
  *===----------------------------------------------------------------------===*/
 
