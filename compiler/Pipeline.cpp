@@ -56,6 +56,7 @@ void buildGraphPipeline(mlir::OpPassManager &pm,
   pm.addPass(mlir::createCSEPass());
   if (options.fusion)
     pm.addPass(passes::createFoldBatchNormPass());
+  pm.addPass(passes::createPackWeightsPass());
 }
 
 void buildBufferizePipeline(mlir::OpPassManager &pm,

@@ -36,8 +36,9 @@ struct PipelineOptions {
 ///   1. kiln-freeze-params  (weights become constants)
 ///   2. canonicalize        (kiln folders: identities, constant folding)
 ///   3. cse
-///   4. kiln-fold-batch-norm (BatchNormalization into the preceding Conv;
-///      unless options.fusion is false)
+///   4. kiln-fold-batch-norm (BatchNormalization into the preceding Conv,
+///      ConvTranspose or Gemm; unless options.fusion is false)
+///   5. kiln-pack-weights   (constant weights in the layout kernels read)
 void buildGraphPipeline(mlir::OpPassManager &pm,
                         const PipelineOptions &options = {});
 

@@ -34,21 +34,50 @@ def FreezeParamsPass : Pass<"kiln-freeze-params", ""> {
   let dependentDialects = ["::kiln::KilnDialect"];
 }
 
+def PackWeightsPass : Pass<"kiln-pack-weights", ""> {
+  let summary = "Stores constant weights in the layout the kernels read";
+  let description = [{
+    Inference only (after `kiln-freeze-params`). A `kiln.gemm` whose `B` is
+    a constant given transposed (`trans_b`, as PyTorch exports `Linear`)
+    gets the transposed constant and `trans_b = false`; likewise a constant
+    `A` with `trans_a`. The contraction kernels read `B` row-major along N:
+    a transposed `B` would otherwise be transposed again on every call (for
+    a batch-1 MLP that copy costs more than the product). Only f32/f64
+    constants whose data is available are rewritten.
+
+    Before:
+    ```mlir
+    %y = kiln.gemm %x, %w, %b {trans_b = true}
+        : (tensor<1x4xf32>, tensor<8x4xf32>, tensor<8xf32>) -> tensor<1x8xf32>
+    ```
+    After (`%wt` holds the transpose of `%w`):
+    ```mlir
+    %y = kiln.gemm %x, %wt, %b
+        : (tensor<1x4xf32>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<1x8xf32>
+    ```
+  }];
+  let dependentDialects = ["::kiln::KilnDialect"];
+}
+
+
 //===----------------------------------------------------------------------===//
 // Code generation
 //===----------------------------------------------------------------------===//
 
 def FoldBatchNormPass : Pass<"kiln-fold-batch-norm", ""> {
-  let summary = "Folds inference BatchNormalization into the preceding Conv";
+  let summary = "Folds inference BatchNormalization into the preceding Conv, ConvTranspose or Gemm";
   let description = [{
     Inference only (after `kiln-freeze-params`): a `kiln.batch_norm` whose
-    input is a `kiln.conv` used by nothing else, with constant filter, bias
-    and statistics, becomes that convolution with rescaled weights. With
-    `s = scale / sqrt(var + epsilon)` per output channel `m`:
-    `filter'[m] = filter[m] * s[m]`, `bias'[m] = (bias[m] - mean[m]) * s[m]
-    + shift[m]` (a missing conv bias counts as zero). One pass over memory
-    and one buffer fewer per folded pair; the result differs from the
-    unfolded graph only by rounding.
+    input is a `kiln.conv`, `kiln.conv_transpose` or `kiln.gemm` used by
+    nothing else, with constant weights, bias and statistics, becomes that
+    op with rescaled weights. With `s = scale / sqrt(var + epsilon)` per
+    output channel `m`: the weights of channel `m` (conv filter row `m`;
+    conv_transpose filter column `m mod M/group` of group `m div M/group`;
+    column `m` of the gemm's `op(B)`) are multiplied by `s[m]`, and
+    `bias'[m] = (bias[m] - mean[m]) * s[m] + shift[m]` (a missing bias counts
+    as zero; a gemm's `C` must be one row, and `beta` is folded into it). One
+    pass over memory and one buffer fewer per folded pair; the result
+    differs from the unfolded graph only by rounding.
 
     Before:
     ```mlir
