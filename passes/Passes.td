@@ -317,6 +317,35 @@ def TileAndVectorizeContractionsPass
                            "::mlir::vector::VectorDialect"];
 }
 
+def VectorizeElementwisePass : Pass<"kiln-vectorize-elementwise", ""> {
+  let summary = "Vectorizes all-parallel linalg ops on buffers (copies, im2col, elementwise)";
+  let description = [{
+    Runs after `kiln-tile-and-vectorize-contractions` and before
+    `convert-linalg-to-loops`. An all-parallel linalg op on static buffers
+    whose payload is arith/math only, and whose operands each move along
+    the innermost loop in at most one dim with a constant stride (identity,
+    broadcast, transposed, im2col's `c * ow + kw`), is tiled by 1 along its
+    outer loops and by T along the innermost (T the largest divisor of the
+    range up to 256), and each tile becomes a 1-D generic over rank-reduced
+    strided views, vectorized to `vector<Txf32>` transfers and arithmetic.
+    Unit-stride transfers become vector loads and stores; strided ones
+    unrolled scalar loads. Other ops stay for the scalar loop lowering.
+
+    Example: the im2col copy of a 3x3 convolution
+    ```mlir
+    linalg.generic {indexing_maps = [
+        affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d0, d4 + d1, d5 + d2)>,
+        affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>], ...}
+      ins(%padded : memref<1x16x34x34xf32>) outs(%cols : memref<16x3x3x1x32x32xf32>)
+    ```
+    becomes five loops of `vector.load ... vector<32xf32>` /
+    `vector.store`.
+  }];
+  let dependentDialects = ["::mlir::vector::VectorDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def VerifyMemoryPlanPass : Pass<"kiln-verify-memory-plan", "::mlir::ModuleOp"> {
   let summary = "Proves that no two live buffers share scratch bytes";
   let description = [{

@@ -1,0 +1,232 @@
+//===- VectorizeElementwise.cpp - Copies and elementwise ops as vectors ---===//
+//
+// Runs on buffers, after the contraction pass and before
+// convert-linalg-to-loops. Every all-parallel linalg op that is left (the
+// copies that pad and im2col convolutions, bias broadcasts, activations,
+// residual adds) would otherwise become a scalar loop nest; LLVM vectorizes
+// the simplest of those, but not a copy through the 6-D im2col map, which
+// is where a small CNN spent a third of its time.
+//
+// Each op is tiled by 1 along every loop but the innermost, and by T along
+// the innermost (T the largest divisor of its range up to kMaxVector, so
+// no remainder tile is needed). In a tile, each operand varies along at most
+// one of its dims, with a constant stride c (im2col reads `c * ow + kw`): a
+// rank-reducing strided subview makes it a 1-D (or 0-D, for a broadcast)
+// memref, and the tile becomes a 1-D generic with identity maps, which
+// linalg::vectorize turns into transfer_read / arithmetic / transfer_write
+// on vector<Txf32>. Unit-stride transfers become plain vector loads and
+// stores; strided ones are unrolled to scalar loads into a vector.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Passes.h"
+
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace kiln::passes {
+#define GEN_PASS_DEF_VECTORIZEELEMENTWISEPASS
+#include "passes/Passes.h.inc"
+
+namespace {
+
+using namespace mlir;
+
+/// The longest vector a tile computes on (in elements).
+constexpr int64_t kMaxVector = 256;
+/// Innermost ranges shorter than this stay scalar loops.
+constexpr int64_t kMinVector = 4;
+
+/// \returns the largest divisor of \p range that is at most kMaxVector.
+int64_t tileSize(int64_t range) {
+  for (int64_t size = std::min(range, kMaxVector); size > 1; --size)
+    if (range % size == 0)
+      return size;
+  return 1;
+}
+
+/// How one result of an indexing map moves with the innermost loop dim.
+struct Stride {
+  int64_t result = -1; ///< The result that depends on it (-1: none).
+  int64_t step = 0;    ///< Its constant coefficient.
+};
+
+/// \returns how \p map's results depend on dim \p dim: at most one result
+/// may, and only as `step * dim + (terms without dim)` with step > 0.
+std::optional<Stride> strideAlong(AffineMap map, unsigned dim) {
+  MLIRContext *context = map.getContext();
+  AffineExpr d = getAffineDimExpr(dim, context);
+  Stride stride;
+  for (unsigned index = 0; index < map.getNumResults(); ++index) {
+    AffineExpr expr = map.getResult(index);
+    if (!expr.isFunctionOfDim(dim))
+      continue;
+    if (stride.result >= 0)
+      return std::nullopt;
+    SmallVector<AffineExpr> zeros(map.getNumDims(),
+                                  getAffineConstantExpr(0, context));
+    SmallVector<AffineExpr> unit(zeros);
+    unit[dim] = getAffineConstantExpr(1, context);
+    auto at = [&](ArrayRef<AffineExpr> dims) {
+      return dyn_cast<AffineConstantExpr>(
+          simplifyAffineExpr(expr.replaceDimsAndSymbols(dims, {}),
+                             map.getNumDims(), 0));
+    };
+    AffineConstantExpr atZero = at(zeros), atOne = at(unit);
+    if (!atZero || !atOne)
+      return std::nullopt;
+    int64_t step = atOne.getValue() - atZero.getValue();
+    // Linear in dim: expr - step * dim no longer depends on it.
+    AffineExpr rest = simplifyAffineExpr(expr - d * step, map.getNumDims(), 0);
+    if (step <= 0 || rest.isFunctionOfDim(dim))
+      return std::nullopt;
+    stride.result = static_cast<int64_t>(index);
+    stride.step = step;
+  }
+  return stride;
+}
+
+/// \returns true if \p op is an op this pass vectorizes: all loops parallel,
+/// buffers of static shape, a payload of arith/math ops only, and operands
+/// that move along the innermost loop with a constant stride.
+bool isCandidate(linalg::LinalgOp op) {
+  if (!op.hasPureBufferSemantics() || op.hasDynamicShape() ||
+      op.getNumLoops() == 0 ||
+      op.getNumParallelLoops() != op.getNumLoops() ||
+      op.getNumDpsInits() != 1 || op->getNumRegions() != 1)
+    return false;
+  if (op.getStaticLoopRanges().back() < kMinVector ||
+      tileSize(op.getStaticLoopRanges().back()) < kMinVector)
+    return false;
+  for (Operation &inner : op->getRegion(0).front()) {
+    Dialect *dialect = inner.getDialect();
+    if (!isa<linalg::YieldOp>(inner) &&
+        !isa_and_nonnull<arith::ArithDialect, math::MathDialect>(dialect))
+      return false;
+    if (llvm::any_of(inner.getOperandTypes(),
+                     [](Type type) { return !type.isIntOrIndexOrFloat(); }))
+      return false;
+  }
+  unsigned innermost = op.getNumLoops() - 1;
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto type = dyn_cast<MemRefType>(operand.get().getType());
+    if (!type)
+      return false; // A scalar operand (linalg.fill's value).
+    std::optional<Stride> stride =
+        strideAlong(op.getMatchingIndexingMap(&operand), innermost);
+    if (!stride)
+      return false;
+    // The output must cover its innermost loop exactly once per element.
+    if (op.isDpsInit(&operand) && stride->result < 0)
+      return false;
+  }
+  return true;
+}
+
+/// Rewrites the tile \p op (every loop of range 1 but the innermost) as a
+/// 1-D generic over rank-reduced views and vectorizes it.
+LogicalResult vectorizeTile(RewriterBase &rewriter, linalg::GenericOp op) {
+  Location loc = op.getLoc();
+  MLIRContext *context = rewriter.getContext();
+  unsigned innermost = op.getNumLoops() - 1;
+  int64_t size = op.getStaticLoopRanges().back();
+  rewriter.setInsertionPoint(op);
+  SmallVector<Value> operands;
+  SmallVector<AffineMap> maps;
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto type = cast<MemRefType>(operand.get().getType());
+    Stride stride =
+        *strideAlong(op.getMatchingIndexingMap(&operand), innermost);
+    SmallVector<int64_t> offsets(type.getRank(), 0), sizes(type.getRank(), 1),
+        strides(type.getRank(), 1);
+    SmallVector<int64_t> shape;
+    if (stride.result >= 0) {
+      sizes[stride.result] = size;
+      strides[stride.result] = stride.step;
+      shape.push_back(size);
+      maps.push_back(AffineMap::get(1, 0, getAffineDimExpr(0, context)));
+    } else {
+      maps.push_back(AffineMap::get(1, 0, {}, context));
+    }
+    auto viewType = cast<MemRefType>(memref::SubViewOp::inferRankReducedResultType(
+        shape, type, offsets, sizes, strides));
+    operands.push_back(rewriter.create<memref::SubViewOp>(
+        loc, viewType, operand.get(), offsets, sizes, strides));
+  }
+  auto flat = rewriter.create<linalg::GenericOp>(
+      loc, TypeRange{}, ValueRange(operands).drop_back(),
+      ValueRange(operands).take_back(), maps,
+      SmallVector<utils::IteratorType>{utils::IteratorType::parallel});
+  rewriter.inlineRegionBefore(op.getRegion(), flat.getRegion(),
+                              flat.getRegion().begin());
+  rewriter.eraseOp(op);
+  return linalg::vectorize(rewriter, flat);
+}
+
+struct VectorizeElementwisePass
+    : impl::VectorizeElementwisePassBase<VectorizeElementwisePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> candidates;
+    getOperation()->walk([&](linalg::LinalgOp op) {
+      if (isCandidate(op))
+        candidates.push_back(op);
+    });
+    if (candidates.empty())
+      return;
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp candidate : candidates) {
+      rewriter.setInsertionPoint(candidate);
+      linalg::GenericOp generic;
+      if (auto existing = dyn_cast<linalg::GenericOp>(*candidate)) {
+        generic = existing;
+      } else {
+        FailureOr<linalg::GenericOp> generalized =
+            linalg::generalizeNamedOp(rewriter, candidate);
+        if (failed(generalized))
+          continue; // Stays a scalar loop nest.
+        generic = *generalized;
+      }
+      SmallVector<int64_t> sizes(generic.getNumLoops(), 1);
+      sizes.back() = tileSize(generic.getStaticLoopRanges().back());
+      linalg::LinalgOp tile = generic;
+      if (llvm::any_of(llvm::zip(sizes, generic.getStaticLoopRanges()),
+                       [](auto pair) {
+                         return std::get<0>(pair) < std::get<1>(pair);
+                       })) {
+        FailureOr<linalg::TiledLinalgOp> tiled = linalg::tileLinalgOp(
+            rewriter, generic, linalg::LinalgTilingOptions().setTileSizes(sizes));
+        if (failed(tiled))
+          continue;
+        rewriter.eraseOp(generic);
+        tile = tiled->op;
+      }
+      if (failed(vectorizeTile(rewriter, cast<linalg::GenericOp>(*tile)))) {
+        tile->emitOpError("kiln-vectorize-elementwise: could not vectorize");
+        return signalPassFailure();
+      }
+    }
+
+    // 1-D transfers to vector loads/stores (unit stride) or unrolled
+    // scalar accesses (strided views).
+    RewritePatternSet patterns(&getContext());
+    vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+    populateVectorToSCFConversionPatterns(
+        patterns, VectorTransferToSCFOptions().enableFullUnroll());
+    vector::populateVectorTransferLoweringPatterns(patterns,
+                                                   /*maxTransferRank=*/1);
+    vector::populateVectorBroadcastLoweringPatterns(patterns);
+    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
+} // namespace kiln::passes
