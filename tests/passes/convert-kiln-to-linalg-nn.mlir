@@ -3,34 +3,94 @@
 // Lowering of the NN group's ops (passes/conversion/kiln-to-linalg/Conv.cpp
 // and Normalization.cpp).
 
-// A transposed convolution scatters the input with its stride into a zero
-// frame of dilation * (K - 1) - pad positions per side, then reads it at
-// o + (K - 1 - k) * dilation against filter tap k: here K = 3, pad 1, so
-// the frame is (4 - 1) * 2 + 1 + 1 + 1 = 9 wide with the input at offset 1.
-// CHECK-DAG: #[[IN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4, d3 + -d5 + 2)>
-// CHECK-DAG: #[[W:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d4, d2, d5)>
-// CHECK-LABEL: func.func @conv_transpose_scatters_and_flips(
-//  CHECK-SAME:     %[[X:.+]]: tensor<1x2x4xf32>, %[[W0:.+]]: tensor<2x3x3xf32>
-//       CHECK:   %[[FRAME:.+]] = linalg.fill {{.*}} -> tensor<1x2x9xf32>
-//       CHECK:   %[[SCATTERED:.+]] = tensor.insert_slice %[[X]] into %[[FRAME]][0, 0, 1] [1, 2, 4] [1, 1, 2]
-//       CHECK:   linalg.generic {indexing_maps = [#[[IN]], #[[W]], {{.+}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// A transposed convolution is one contraction (a matrix product per group)
+// into cols [N, G, positions, MG * K] (positions on the rows: only 4 here),
+// then one all-parallel add per tap k of the cols slice whose outputs
+// o = i * stride - pad + k land inside [0, 7), with step stride: K = 3,
+// stride 2, pad 1, so tap 0 takes inputs 1..3 to outputs 1, 3, 5, tap 1
+// inputs 0..3 to 0, 2, 4, 6 and tap 2 inputs 0..2 to 1, 3, 5. No generic
+// reads a stride-inserted frame.
+// CHECK-DAG: #[[XMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4, d2)>
+// CHECK-DAG: #[[WMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d4, d3)>
+// CHECK-DAG: #[[COLSMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[READ:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3, d2)>
+// CHECK-LABEL: func.func @conv_transpose_matmul_then_col2im(
+//  CHECK-SAME:     %[[X:.+]]: tensor<1x2x4xf32>, %[[W:.+]]: tensor<2x3x3xf32>
+//       CHECK:   %[[XG:.+]] = tensor.expand_shape %[[X]] {{.*}} into tensor<1x1x2x4xf32>
+//       CHECK:   %[[WF:.+]] = tensor.collapse_shape %[[W]] {{.*}} into tensor<2x9xf32>
+//       CHECK:   %[[WG:.+]] = tensor.expand_shape %[[WF]] {{.*}} into tensor<1x2x9xf32>
+//       CHECK:   %[[PRODUCT:.+]] = linalg.generic {indexing_maps = [#[[XMAP]], #[[WMAP]], #[[COLSMAP]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[XG]], %[[WG]] : {{.*}}) outs(%{{.+}} : tensor<1x1x4x9xf32>)
+//  CHECK-NEXT:   ^bb0
+//  CHECK-NEXT:     arith.mulf
+//  CHECK-NEXT:     arith.addf
+//       CHECK:   %[[COLS:.+]] = tensor.expand_shape %[[PRODUCT]] {{.*}} into tensor<1x1x4x3x3xf32>
+//       CHECK:   %[[ZERO:.+]] = linalg.fill {{.*}} -> tensor<1x1x3x7xf32>
+//       CHECK:   %[[TAP0:.+]] = tensor.extract_slice %[[COLS]][0, 0, 1, 0, 0] [1, 1, 3, 3, 1] [1, 1, 1, 1, 1] : tensor<1x1x4x3x3xf32> to tensor<1x1x3x3xf32>
+//       CHECK:   %[[OUT0:.+]] = tensor.extract_slice %[[ZERO]][0, 0, 0, 1] [1, 1, 3, 3] [1, 1, 1, 2]
+//       CHECK:   %[[SUM0:.+]] = linalg.generic {indexing_maps = [#[[READ]], #{{.+}}], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[TAP0]] : {{.*}}) outs(%[[OUT0]] : {{.*}})
+//       CHECK:     arith.addf
+//       CHECK:   %[[ACC0:.+]] = tensor.insert_slice %[[SUM0]] into %[[ZERO]][0, 0, 0, 1] [1, 1, 3, 3] [1, 1, 1, 2]
+//       CHECK:   tensor.extract_slice %[[COLS]][0, 0, 0, 0, 1] [1, 1, 4, 3, 1]
+//       CHECK:   tensor.extract_slice %[[ACC0]][0, 0, 0, 0] [1, 1, 3, 4] [1, 1, 1, 2]
+//       CHECK:   linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]
+//       CHECK:   %[[ACC1:.+]] = tensor.insert_slice %{{.+}} into %[[ACC0]][0, 0, 0, 0] [1, 1, 3, 4] [1, 1, 1, 2]
+//       CHECK:   tensor.extract_slice %[[COLS]][0, 0, 0, 0, 2] [1, 1, 3, 3, 1]
+//       CHECK:   linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]
+//       CHECK:   %[[ACC2:.+]] = tensor.insert_slice %{{.+}} into %[[ACC1]][0, 0, 0, 1] [1, 1, 3, 3] [1, 1, 1, 2]
+//   CHECK-NOT:   linalg.generic
+//       CHECK:   tensor.collapse_shape %[[ACC2]] {{.*}} into tensor<1x3x7xf32>
 //   CHECK-NOT:   kiln.
-func.func @conv_transpose_scatters_and_flips(%x: tensor<1x2x4xf32>, %w: tensor<2x3x3xf32>) -> tensor<1x3x7xf32> {
+func.func @conv_transpose_matmul_then_col2im(%x: tensor<1x2x4xf32>, %w: tensor<2x3x3xf32>) -> tensor<1x3x7xf32> {
   %0 = kiln.conv_transpose %x, %w {dilations = array<i64: 1>, group = 1 : i64, output_padding = array<i64: 0>, pads = array<i64: 1, 1>, strides = array<i64: 2>} : (tensor<1x2x4xf32>, tensor<2x3x3xf32>) -> tensor<1x3x7xf32>
   return %0 : tensor<1x3x7xf32>
 }
 
 // -----
 
-// A pad larger than the filter's reach crops the frame; a negative pad
-// widens it.
-// CHECK-LABEL: func.func @conv_transpose_crops_large_pads(
-//       CHECK:   %[[FRAME:.+]] = linalg.fill {{.*}} -> tensor<1x1x4xf32>
-//       CHECK:   %[[SCATTERED:.+]] = tensor.insert_slice %{{.+}} into %[[FRAME]][0, 0, 0] [1, 1, 3] [1, 1, 1]
-//       CHECK:   tensor.extract_slice %[[SCATTERED]][0, 0, 1] [1, 1, 3] [1, 1, 1]
-func.func @conv_transpose_crops_large_pads(%x: tensor<1x1x3xf32>, %w: tensor<1x1x2xf32>) -> tensor<1x1x2xf32> {
-  %0 = kiln.conv_transpose %x, %w {dilations = array<i64: 1>, group = 1 : i64, output_padding = array<i64: 0>, pads = array<i64: 2, 0>, strides = array<i64: 1>} : (tensor<1x1x3xf32>, tensor<1x1x2xf32>) -> tensor<1x1x2xf32>
-  return %0 : tensor<1x1x2xf32>
+// Pads beyond the filter's reach: with pad 2 in front, taps 0 and 1 of the
+// one input land at -2 and -1, outside the output, and add nothing.
+// CHECK-LABEL: func.func @conv_transpose_skips_missing_taps(
+//       CHECK:   %[[COLS:.+]] = tensor.expand_shape {{.*}} into tensor<1x1x1x1x3xf32>
+//       CHECK:   %[[TAP:.+]] = tensor.extract_slice %[[COLS]][0, 0, 0, 0, 2] [1, 1, 1, 1, 1]
+//       CHECK:   linalg.generic {{.*}} ins(%[[TAP]] :
+//   CHECK-NOT:   tensor.extract_slice
+//   CHECK-NOT:   linalg.generic
+//       CHECK:   return
+func.func @conv_transpose_skips_missing_taps(%x: tensor<1x1x1xf32>, %w: tensor<1x1x3xf32>) -> tensor<1x1x1xf32> {
+  %0 = kiln.conv_transpose %x, %w {dilations = array<i64: 1>, group = 1 : i64, output_padding = array<i64: 0>, pads = array<i64: 2, 0>, strides = array<i64: 1>} : (tensor<1x1x1xf32>, tensor<1x1x3xf32>) -> tensor<1x1x1xf32>
+  return %0 : tensor<1x1x1xf32>
+}
+
+// -----
+
+// With 16 positions per image they become the product's columns (the
+// kernels' vector lanes): the filter [G, CG, MG * K] is the left operand and
+// cols is [N, G, MG * K, positions], so each tap's slice is read in place.
+// Groups are a batch dim of the product; the bias seeds the output.
+// CHECK-DAG: #[[WMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d4, d3)>
+// CHECK-DAG: #[[XMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4, d2)>
+// CHECK-DAG: #[[COLSMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d2)>
+// CHECK-DAG: #[[BIASMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d2, 0, 0)>
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>
+// CHECK-LABEL: func.func @conv_transpose_grouped_positions_as_columns(
+//       CHECK:   %[[XG:.+]] = tensor.expand_shape {{.*}} into tensor<2x2x2x16xf32>
+//       CHECK:   %[[WG:.+]] = tensor.expand_shape {{.*}} into tensor<2x2x12xf32>
+//       CHECK:   %[[PRODUCT:.+]] = linalg.generic {indexing_maps = [#[[WMAP]], #[[XMAP]], #[[COLSMAP]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[WG]], %[[XG]] : {{.*}}) outs(%{{.+}} : tensor<2x2x12x16xf32>)
+//       CHECK:   %[[COLS:.+]] = tensor.expand_shape %[[PRODUCT]] {{.*}} into tensor<2x2x3x2x2x4x4xf32>
+//       CHECK:   %[[SEED:.+]] = linalg.generic {indexing_maps = [#[[BIASMAP]], #[[ID]]]{{.*}} outs(%{{.+}} : tensor<2x2x3x8x8xf32>)
+//       CHECK:   tensor.extract_slice %[[COLS]][0, 0, 0, 0, 0, 0, 0] [2, 2, 3, 1, 1, 4, 4] [1, 1, 1, 1, 1, 1, 1] : tensor<2x2x3x2x2x4x4xf32> to tensor<2x2x3x4x4xf32>
+//       CHECK:   linalg.generic {indexing_maps = [#[[ID]], #[[ID]]]
+//       CHECK:   tensor.insert_slice %{{.+}} into %[[SEED]][0, 0, 0, 0, 0] [2, 2, 3, 4, 4] [1, 1, 1, 2, 2]
+//       CHECK:   tensor.extract_slice %[[COLS]][0, 0, 0, 0, 1, 0, 0] [2, 2, 3, 1, 1, 4, 4]
+//       CHECK:   tensor.insert_slice {{.*}}[0, 0, 0, 0, 1] [2, 2, 3, 4, 4] [1, 1, 1, 2, 2]
+//       CHECK:   tensor.extract_slice %[[COLS]][0, 0, 0, 1, 0, 0, 0] [2, 2, 3, 1, 1, 4, 4]
+//       CHECK:   tensor.insert_slice {{.*}}[0, 0, 0, 1, 0] [2, 2, 3, 4, 4] [1, 1, 1, 2, 2]
+//       CHECK:   tensor.extract_slice %[[COLS]][0, 0, 0, 1, 1, 0, 0] [2, 2, 3, 1, 1, 4, 4]
+//       CHECK:   %[[LAST:.+]] = tensor.insert_slice {{.*}}[0, 0, 0, 1, 1] [2, 2, 3, 4, 4] [1, 1, 1, 2, 2]
+//       CHECK:   tensor.collapse_shape %[[LAST]] {{.*}} into tensor<2x6x8x8xf32>
+func.func @conv_transpose_grouped_positions_as_columns(%x: tensor<2x4x4x4xf32>, %w: tensor<4x3x2x2xf32>, %b: tensor<6xf32>) -> tensor<2x6x8x8xf32> {
+  %0 = kiln.conv_transpose %x, %w, %b {dilations = array<i64: 1, 1>, group = 2 : i64, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<2x4x4x4xf32>, tensor<4x3x2x2xf32>, tensor<6xf32>) -> tensor<2x6x8x8xf32>
+  return %0 : tensor<2x6x8x8xf32>
 }
 
 // -----

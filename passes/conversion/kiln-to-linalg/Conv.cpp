@@ -5,7 +5,9 @@
 // (reduction), for any number of spatial dims. Groups get a dim of their own
 // so that every loop's extent comes from an operand dim, as linalg requires.
 // Windows that ceil_mode lets run past the end padding read extra padding
-// that never wins (max) or never counts (average).
+// that never wins (max) or never counts (average). Ungrouped convolutions
+// (im2col) and transposed convolutions (col2im) instead run their FLOPs in
+// one contraction, which codegen turns into register-tiled FMA kernels.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +16,7 @@
 #include "ir/Shapes.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <limits>
 
@@ -292,12 +295,34 @@ struct ConvLowering : OpRewritePattern<ConvOp> {
   }
 };
 
-/// Transposed convolution as a stride-1 convolution of the upsampled input
-/// with the flipped filter. The input is scattered (stride `stride`) into a
-/// zero tensor framed by `dilation * (K - 1) - pad_begin` positions in front
-/// and `dilation * (K - 1) - pad_end + output_padding` behind (cropped where
-/// a frame is negative); one window generic over (n, g, mg, o..., cg, k...)
-/// then reads the frame at `o + dilation * (K - 1 - k)` and filter tap k.
+/// Below this many input positions per image, ConvTransposeLowering puts the
+/// positions on the rows of its product rather than its columns: the columns
+/// carry the vector lanes of the contraction kernels (16 f32 with AVX2),
+/// which a handful of positions would leave mostly empty.
+constexpr int64_t kMinPositionColumns = 16;
+
+/// Transposed convolution as one matrix product per group and a col2im
+/// accumulation, so that its FLOPs run in the contraction fast path and no
+/// multiply meets a stride-inserted zero. With the filter read as
+/// [G, CG, Q] (Q = MG * prod(K) columns, one per (mg, k...)) and the input as
+/// [N, G, CG, P] (P = prod(I) positions), both reshapes, the product
+///   cols[n, g, q, p] = sum_cg filter[g, cg, q] * input[n, g, cg, p]
+/// is one contraction generic that copies no operand. Input position i and
+/// tap k land on output position
+///   o = i * stride - pad_begin + k * dilation,
+/// so col2im is one add per tap: the positions whose o falls inside the
+/// output form a range [lo, hi) per spatial dim, and the tap's slice of
+/// cols, [N, G, MG, hi - lo...], adds into the output slice that starts at
+/// lo * stride - pad_begin + k * dilation with step `stride` (a tap that
+/// misses the output entirely, under large pads, adds nothing). The output
+/// starts as the bias or zero; output_padding and pads of either sign only
+/// change the output's extent, which the ranges are clipped to.
+///
+/// The kernels' vector lanes run along p, the product's columns, which also
+/// keeps each tap's slice contiguous along the input's last dim. With fewer
+/// than kMinPositionColumns positions (a 1x1 latent input, say) the product
+/// is built transposed instead, cols[n, g, p, q] with the input as the left
+/// operand, and the taps read their slices transposed.
 struct ConvTransposeLowering : OpRewritePattern<ConvTransposeOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -311,81 +336,65 @@ struct ConvTransposeLowering : OpRewritePattern<ConvTransposeOp> {
     Type element = resultType.getElementType();
     int64_t spatial = inputType.getRank() - 2;
     int64_t group = op.getGroup();
-    ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
-                      dilations = op.getDilations(),
-                      outputPadding = op.getOutputPadding();
-    ArrayRef<int64_t> kernel = filterType.getShape().drop_front(2);
-
-    SmallVector<int64_t> frameShape(inputType.getShape().take_front(2));
-    SmallVector<int64_t> offsets = {0, 0}, steps = {1, 1}, cropOffsets = {0, 0},
-                         cropSizes(frameShape);
-    bool crop = false;
-    for (int64_t i = 0; i < spatial; ++i) {
-      int64_t reach = dilations[i] * (kernel[i] - 1);
-      int64_t front = reach - pads[i];
-      int64_t back = reach - pads[spatial + i] + outputPadding[i];
-      int64_t size = (inputType.getDimSize(i + 2) - 1) * strides[i] + 1 +
-                     std::max<int64_t>(front, 0) + std::max<int64_t>(back, 0);
-      frameShape.push_back(size);
-      offsets.push_back(std::max<int64_t>(front, 0));
-      steps.push_back(strides[i]);
-      cropOffsets.push_back(std::max<int64_t>(-front, 0));
-      cropSizes.push_back(size - std::max<int64_t>(-front, 0) -
-                          std::max<int64_t>(-back, 0));
-      crop |= front < 0 || back < 0;
-    }
-    Value frame = filledTensor(rewriter, loc,
-                               RankedTensorType::get(frameShape, element), 0.0);
-    frame = rewriter.create<tensor::InsertSliceOp>(
-        loc, op.getInput(), frame, getAsIndexOpFoldResult(context, offsets),
-        getAsIndexOpFoldResult(context, inputType.getShape()),
-        getAsIndexOpFoldResult(context, steps));
-    if (crop) {
-      SmallVector<int64_t> ones(cropSizes.size(), 1);
-      frame = rewriter.create<tensor::ExtractSliceOp>(
-          loc, frame, getAsIndexOpFoldResult(context, cropOffsets),
-          getAsIndexOpFoldResult(context, cropSizes),
-          getAsIndexOpFoldResult(context, ones));
-    }
-
-    // [N, G, CG, F...] and the filter [G, CG, MG, K...].
-    Value groupedInput = splitDim(rewriter, loc, frame, 1, group);
-    Value groupedFilter = splitDim(rewriter, loc, op.getFilter(), 0, group);
+    int64_t batch = inputType.getDimSize(0);
     int64_t featuresPerGroup = filterType.getDimSize(1);
-    SmallVector<int64_t> outShape = {resultType.getDimSize(0), group,
-                                     featuresPerGroup};
-    outShape.append(resultType.getShape().begin() + 2,
-                    resultType.getShape().end());
-    auto groupedType = RankedTensorType::get(outShape, element);
+    ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
+                      dilations = op.getDilations();
+    ArrayRef<int64_t> kernel = filterType.getShape().drop_front(2);
+    ArrayRef<int64_t> inSpatial = inputType.getShape().drop_front(2);
+    ArrayRef<int64_t> outSpatial = resultType.getShape().drop_front(2);
+    int64_t positions = shapeProduct(inSpatial);
+    int64_t columns = featuresPerGroup * shapeProduct(kernel);
+    bool positionRows = positions < kMinPositionColumns;
 
-    // Loops: n, g, mg, o..., cg, k...
-    int64_t loops = 3 + spatial + 1 + spatial;
+    // input [N, C, I...] -> [N, G, CG, P]; filter [C, MG, K...] -> [G, CG, Q].
+    ReassociationIndices inTail, filterTail;
+    for (int64_t i = 0; i < spatial; ++i)
+      inTail.push_back(2 + i);
+    for (int64_t i = 1; i < filterType.getRank(); ++i)
+      filterTail.push_back(i);
+    Value input = rewriter.create<tensor::CollapseShapeOp>(
+        loc,
+        RankedTensorType::get({batch, inputType.getDimSize(1), positions},
+                              element),
+        op.getInput(), ArrayRef<ReassociationIndices>{{0}, {1}, inTail});
+    input = splitDim(rewriter, loc, input, 1, group);
+    Value filter = rewriter.create<tensor::CollapseShapeOp>(
+        loc,
+        RankedTensorType::get({filterType.getDimSize(0), columns}, element),
+        op.getFilter(), ArrayRef<ReassociationIndices>{{0}, filterTail});
+    filter = splitDim(rewriter, loc, filter, 0, group);
+
+    // Loops n, g, p, q (parallel), cg (reduction). The left operand (A) is
+    // the one whose non-reduced dim becomes the rows.
     AffineExpr n = rewriter.getAffineDimExpr(0),
                g = rewriter.getAffineDimExpr(1),
-               mg = rewriter.getAffineDimExpr(2),
-               cg = rewriter.getAffineDimExpr(3 + spatial);
-    SmallVector<AffineExpr> outs = dims(rewriter, 3, spatial);
-    SmallVector<AffineExpr> taps = dims(rewriter, 4 + spatial, spatial);
-    SmallVector<AffineExpr> inputExprs = {n, g, cg};
-    for (int64_t i = 0; i < spatial; ++i)
-      inputExprs.push_back(outs[i] + (kernel[i] - 1 - taps[i]) * dilations[i]);
-    SmallVector<AffineExpr> filterExprs = {g, cg, mg};
-    filterExprs.append(taps);
-    SmallVector<AffineExpr> outExprs = {n, g, mg};
-    outExprs.append(outs);
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(loops, 0, inputExprs, context),
-        AffineMap::get(loops, 0, filterExprs, context),
-        AffineMap::get(loops, 0, outExprs, context)};
-    SmallVector<utils::IteratorType> iterators(3 + spatial,
+               p = rewriter.getAffineDimExpr(2),
+               q = rewriter.getAffineDimExpr(3),
+               cg = rewriter.getAffineDimExpr(4);
+    AffineMap inputMap = AffineMap::get(5, 0, {n, g, cg, p}, context);
+    AffineMap filterMap = AffineMap::get(5, 0, {g, cg, q}, context);
+    SmallVector<int64_t> colsShape = {batch, group, columns, positions};
+    SmallVector<AffineExpr> colsExprs = {n, g, q, p};
+    SmallVector<Value> operands = {filter, input};
+    SmallVector<AffineMap> maps = {filterMap, inputMap};
+    if (positionRows) {
+      std::swap(colsShape[2], colsShape[3]);
+      std::swap(colsExprs[2], colsExprs[3]);
+      std::swap(operands[0], operands[1]);
+      std::swap(maps[0], maps[1]);
+    }
+    maps.push_back(AffineMap::get(5, 0, colsExprs, context));
+    auto colsType = RankedTensorType::get(colsShape, element);
+    SmallVector<utils::IteratorType> iterators(4,
                                                utils::IteratorType::parallel);
-    iterators.append(1 + spatial, utils::IteratorType::reduction);
-    Value grouped =
+    iterators.push_back(utils::IteratorType::reduction);
+    Value cols =
         rewriter
             .create<linalg::GenericOp>(
-                loc, groupedType, ValueRange{groupedInput, groupedFilter},
-                filledTensor(rewriter, loc, groupedType, 0.0), maps, iterators,
-                [&](OpBuilder &b, Location l, ValueRange args) {
+                loc, colsType, operands,
+                filledTensor(rewriter, loc, colsType, 0.0), maps, iterators,
+                [](OpBuilder &b, Location l, ValueRange args) {
                   Value product = b.create<arith::MulFOp>(l, args[0], args[1]);
                   b.create<linalg::YieldOp>(
                       l, b.create<arith::AddFOp>(l, args[2], product)
@@ -393,19 +402,131 @@ struct ConvTransposeLowering : OpRewritePattern<ConvTransposeOp> {
                 })
             .getResult(0);
 
+    // -> [N, G, MG, K..., I...] (or [N, G, I..., MG, K...]).
+    SmallVector<int64_t> tapShape = {featuresPerGroup};
+    tapShape.append(kernel.begin(), kernel.end());
+    ArrayRef<int64_t> frontShape = tapShape, backShape = inSpatial;
+    if (positionRows)
+      std::swap(frontShape, backShape);
+    SmallVector<int64_t> expandedShape = {batch, group};
+    expandedShape.append(frontShape.begin(), frontShape.end());
+    expandedShape.append(backShape.begin(), backShape.end());
+    ReassociationIndices front, back;
+    int64_t frontRank = positionRows ? spatial : 1 + spatial;
+    for (int64_t i = 0; i < 2 * spatial + 1; ++i)
+      (i < frontRank ? front : back).push_back(2 + i);
+    cols = rewriter.create<tensor::ExpandShapeOp>(
+        loc, RankedTensorType::get(expandedShape, element), cols,
+        ArrayRef<ReassociationIndices>{{0}, {1}, front, back});
+
+    // The output [N, G, MG, O...], seeded with the bias or zero.
+    SmallVector<int64_t> outShape = {batch, group, featuresPerGroup};
+    outShape.append(outSpatial.begin(), outSpatial.end());
+    auto groupedType = RankedTensorType::get(outShape, element);
+    Value output;
+    if (Value bias = op.getBias())
+      output = elementwise(
+          rewriter, loc, groupedType,
+          splitDim(rewriter, loc, channelVector(rewriter, loc, bias, spatial),
+                   0, group),
+          [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+    else
+      output = filledTensor(rewriter, loc, groupedType, 0.0);
+
+    // Per tap, loops n, g, mg, j... over the output slice, reading the cols
+    // slice [N, G, MG, J...] (or [N, G, J..., MG]).
+    int64_t loops = 3 + spatial;
+    SmallVector<AffineExpr> readExprs = {n, g};
+    if (positionRows) {
+      readExprs.append(dims(rewriter, 3, spatial));
+      readExprs.push_back(rewriter.getAffineDimExpr(2));
+    } else {
+      readExprs.append(dims(rewriter, 2, 1 + spatial));
+    }
+    SmallVector<AffineMap> addMaps = {
+        AffineMap::get(loops, 0, readExprs, context),
+        rewriter.getMultiDimIdentityMap(loops)};
+    SmallVector<utils::IteratorType> parallel(loops,
+                                              utils::IteratorType::parallel);
+    SmallVector<int64_t> tap(spatial, 0);
+    for (int64_t t = 0, taps = shapeProduct(kernel); t < taps; ++t) {
+      // The t-th kernel position, row-major.
+      for (int64_t i = spatial - 1, rest = t; i >= 0; --i) {
+        tap[i] = rest % kernel[i];
+        rest /= kernel[i];
+      }
+      SmallVector<int64_t> rangeOffsets, rangeSizes,
+          outOffsets = {0, 0, 0}, outSizes = {batch, group, featuresPerGroup},
+          outSteps = {1, 1, 1};
+      bool misses = false;
+      for (int64_t i = 0; i < spatial; ++i) {
+        int64_t offset = tap[i] * dilations[i] - pads[i];
+        int64_t lo =
+            std::max<int64_t>(0, llvm::divideCeilSigned(-offset, strides[i]));
+        int64_t hi = std::min<int64_t>(
+            inSpatial[i],
+            llvm::divideFloorSigned(outSpatial[i] - 1 - offset, strides[i]) +
+                1);
+        misses |= hi <= lo;
+        rangeOffsets.push_back(lo);
+        rangeSizes.push_back(hi - lo);
+        outOffsets.push_back(lo * strides[i] + offset);
+        outSizes.push_back(hi - lo);
+        outSteps.push_back(strides[i]);
+      }
+      if (misses)
+        continue;
+
+      // The cols slice keeps the tap's unit dims out of its type.
+      SmallVector<int64_t> tapOffsets = {0}, tapSizes = {featuresPerGroup};
+      tapOffsets.append(tap);
+      tapSizes.append(spatial, 1);
+      SmallVector<int64_t> colsOffsets = {0, 0}, colsSizes = {batch, group},
+                           sliceShape = {batch, group};
+      colsOffsets.append(positionRows ? rangeOffsets : tapOffsets);
+      colsOffsets.append(positionRows ? tapOffsets : rangeOffsets);
+      colsSizes.append(positionRows ? rangeSizes : tapSizes);
+      colsSizes.append(positionRows ? tapSizes : rangeSizes);
+      if (positionRows) {
+        sliceShape.append(rangeSizes);
+        sliceShape.push_back(featuresPerGroup);
+      } else {
+        sliceShape.push_back(featuresPerGroup);
+        sliceShape.append(rangeSizes);
+      }
+      SmallVector<int64_t> ones(colsSizes.size(), 1);
+      Value contribution = rewriter.create<tensor::ExtractSliceOp>(
+          loc, RankedTensorType::get(sliceShape, element), cols,
+          getAsIndexOpFoldResult(context, colsOffsets),
+          getAsIndexOpFoldResult(context, colsSizes),
+          getAsIndexOpFoldResult(context, ones));
+      SmallVector<OpFoldResult> offsets =
+          getAsIndexOpFoldResult(context, outOffsets);
+      SmallVector<OpFoldResult> sizes =
+          getAsIndexOpFoldResult(context, outSizes);
+      SmallVector<OpFoldResult> steps =
+          getAsIndexOpFoldResult(context, outSteps);
+      Value target = rewriter.create<tensor::ExtractSliceOp>(
+          loc, output, offsets, sizes, steps);
+      Value sum = rewriter
+                      .create<linalg::GenericOp>(
+                          loc, target.getType(), contribution, target, addMaps,
+                          parallel,
+                          [](OpBuilder &b, Location l, ValueRange args) {
+                            b.create<linalg::YieldOp>(
+                                l, b.create<arith::AddFOp>(l, args[1], args[0])
+                                       .getResult());
+                          })
+                      .getResult(0);
+      output = rewriter.create<tensor::InsertSliceOp>(loc, sum, output, offsets,
+                                                      sizes, steps);
+    }
+
     SmallVector<ReassociationIndices> merge = {{0}, {1, 2}};
     for (int64_t i = 0; i < spatial; ++i)
       merge.push_back({3 + i});
-    Value result = rewriter.create<tensor::CollapseShapeOp>(loc, resultType,
-                                                            grouped, merge);
-    if (Value bias = op.getBias())
-      result = elementwise(rewriter, loc, resultType,
-                           {result, channelVector(rewriter, loc, bias, spatial)},
-                           [](OpBuilder &b, Location l, ValueRange args) {
-                             return b.create<arith::AddFOp>(l, args[0], args[1])
-                                 .getResult();
-                           });
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, resultType, output,
+                                                         merge);
     return success();
   }
 };
