@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""ONNX Upsample (opsets 7-9) models with NumPy references.
+"""ONNX Upsample (opsets 7-9) and Resize-10 models with NumPy references.
 
 Usage: /usr/bin/python3 make_upsample_cases.py OUTDIR [--run KILN]
 
@@ -7,12 +7,14 @@ Writes CASE.onnx, CASE_in0.npy and CASE_out0.npy for every case below and
 OUTDIR/cases.txt with one line per case: `CASE -i IN0 --expect OUT0`
 (arguments of `kiln run`). kiln's loader converts these models to opset 17,
 where ONNX's converter makes each Upsample a Resize that keeps only `mode`
-and `scales`; the references here follow Upsample's own definition,
-independent of kiln: output dim `floor(d * scale)`, output index `o` reads
-input coordinate `x = o / scale` (asymmetric); nearest takes `floor(x)`,
-linear interpolates between `floor(x)` and the next element, both clamped
-to the last element (the edge repeats). Scales are given as an input
-initializer (opset 9) or an attribute (opsets 7 and 8), integer and not.
+and `scales`, and turns a Resize-10 into a Resize-11 without the attributes
+that keep its meaning; the references here follow the old definition of
+both, independent of kiln: output dim `floor(d * scale)`, output index `o`
+reads input coordinate `x = o / scale` (asymmetric); nearest takes
+`floor(x)`, linear interpolates between `floor(x)` and the next element,
+both clamped to the last element (the edge repeats). Upsample's scales are
+an input initializer (opset 9) or an attribute (opsets 7 and 8), integer
+and not, all >= 1; Resize-10 also shrinks.
 
 With --run KILN, also runs `KILN run` on every case (f32 tolerances rtol
 1e-4, atol 1e-5), prints `CASE: ok` or `CASE: FAILED` plus kiln's output,
@@ -56,9 +58,10 @@ def reference(x, scales, mode):
     return y.astype(x.dtype)
 
 
-# (name, opset, input shape, scales, mode). Scales such as 1.25 and 1.75
-# pick other nearest elements than Resize's default half_pixel coordinates
-# with round_prefer_floor would; every linear case differs from them.
+# (name, opset, input shape, scales, mode); Resize at opset 10, Upsample
+# before. Scales such as 1.25 and 1.75 pick other nearest elements than
+# Resize-11's default half_pixel coordinates with round_prefer_floor would;
+# every linear case differs from them.
 CASES = [
     ("nearest_int_opset9", 9, [1, 1, 2, 3], [1, 1, 2, 3], "nearest"),
     ("nearest_frac_opset9", 9, [1, 2, 3, 4], [1, 1, 1.25, 1.75], "nearest"),
@@ -66,6 +69,8 @@ CASES = [
     ("linear_frac_opset9", 9, [2, 1, 3, 5], [1, 1, 1.7, 1.5], "linear"),
     ("nearest_attr_opset7", 7, [1, 1, 3, 2], [1, 1, 2.5, 1.25], "nearest"),
     ("linear_attr_opset8", 8, [2, 3, 4], [1, 2, 1.25], "linear"),
+    ("resize10_nearest", 10, [1, 2, 5, 4], [1, 1, 0.6, 1.75], "nearest"),
+    ("resize10_linear", 10, [1, 2, 5, 4], [1, 1, 0.75, 1.5], "linear"),
 ]
 
 
@@ -75,7 +80,8 @@ def make_case(outdir, name, opset, shape, scales, mode, seed):
     y = reference(x, scales, mode)
     inits = []
     if opset >= 9:
-        node = helper.make_node("Upsample", ["x", "scales"], ["y"], mode=mode)
+        op = "Resize" if opset >= 10 else "Upsample"
+        node = helper.make_node(op, ["x", "scales"], ["y"], mode=mode)
         inits.append(numpy_helper.from_array(
             np.array(scales, np.float32), "scales"))
     else:

@@ -102,22 +102,25 @@ mlir::LogicalResult importOneHot(NodeImporter &n) {
       n.builder().getI64IntegerAttr(*axis)));
 }
 
-/// Resize, and Upsample (opsets 7-9). ONNX's version converter turns an
-/// Upsample into a Resize that keeps `mode` and `scales` only, so Resize's
-/// opset-11 defaults (half_pixel, round_prefer_floor) would apply. But
-/// Upsample maps output index `o` to input coordinate `o / scale`
-/// (asymmetric) and nearest takes its floor (scales are >= 1). Resize did
-/// not exist before opset 10, so in a model from then every Resize is a
-/// converted Upsample: the importer gives it Upsample's semantics.
+/// Resize, and Upsample (before opset 10). Before opset 11, Resize and
+/// Upsample map output index `o` to input coordinate `o / scale`
+/// (asymmetric) and nearest takes its floor. ONNX's version converter turns
+/// an Upsample into a Resize that keeps `mode` and `scales` only and adds
+/// no attributes going from Resize 10 to 11, so the opset-11 defaults
+/// (half_pixel, round_prefer_floor) would apply: the importer supplies the
+/// old semantics for every Resize of a model from before opset 11 (in one
+/// from before opset 10, every Resize is a converted Upsample).
 mlir::LogicalResult importResize(NodeImporter &n) {
-  bool upsample = n.sourceOpset() > 0 && n.sourceOpset() < 10;
+  int64_t source = n.sourceOpset();
+  bool before11 = source > 0 && source < 11,
+       upsample = source > 0 && source < 10;
   auto input = n.inputType(0);
   auto mode = n.stringAttr("mode", std::string("nearest"));
   auto transform = n.stringAttr(
       "coordinate_transformation_mode",
-      std::string(upsample ? "asymmetric" : "half_pixel"));
+      std::string(before11 ? "asymmetric" : "half_pixel"));
   auto nearestMode = n.stringAttr(
-      "nearest_mode", std::string(upsample ? "floor" : "round_prefer_floor"));
+      "nearest_mode", std::string(before11 ? "floor" : "round_prefer_floor"));
   auto cubicA = n.floatAttr("cubic_coeff_a", -0.75f);
   auto exclude = n.intAttr("exclude_outside", 0);
   auto extrapolation = n.floatAttr("extrapolation_value", 0.0f);
