@@ -125,15 +125,16 @@ struct PadLowering : OpRewritePattern<PadOp> {
     if (Value dynamicValue = op.getDynamicValue()) {
       // A run-time fill value: read its one element, then tensor.pad.
       auto valueType = cast<RankedTensorType>(dynamicValue.getType());
-      SmallVector<Value> at(valueType.getRank(), indexConstant(rewriter, loc, 0));
+      SmallVector<Value> at(valueType.getRank(),
+                            indexConstant(rewriter, loc, 0));
       Value fill = rewriter.create<tensor::ExtractOp>(loc, dynamicValue, at);
       SmallVector<OpFoldResult> low, high;
       for (int64_t d = 0; d < rank; ++d) {
         low.push_back(rewriter.getIndexAttr(pads[d]));
         high.push_back(rewriter.getIndexAttr(pads[rank + d]));
       }
-      rewriter.replaceOpWithNewOp<tensor::PadOp>(op, op.getType(),
-                                                 op.getInput(), low, high, fill);
+      rewriter.replaceOpWithNewOp<tensor::PadOp>(
+          op, op.getType(), op.getInput(), low, high, fill);
       return success();
     }
     if (op.getMode() == "constant") {
