@@ -280,6 +280,21 @@ LogicalResult inferPad(std::optional<Location> loc, StringRef opName,
   if (mode != "constant" && mode != "reflect" && mode != "edge")
     return opError(loc, opName, "mode '", mode,
                    "' is not one of constant, reflect, edge");
+  if (Value value = adaptor.getDynamicValue()) {
+    auto type = rankedType(loc, opName, value, "value");
+    if (failed(type))
+      return failure();
+    if (type->getRank() > 1 || type->getNumElements() != 1)
+      return opError(loc, opName, "value operand must have one element, got ",
+                     *type);
+    if (mode != "constant")
+      return opError(loc, opName, "value operand needs mode 'constant', got '",
+                     mode, "'");
+    if (!adaptor.getValue().isZero())
+      return opError(loc, opName,
+                     "takes the value from the attribute or the operand, "
+                     "not both");
+  }
   SmallVector<int64_t> shape(input->getShape());
   for (int64_t i = 0; i < rank; ++i) {
     int64_t dim = shape[i], widest = std::max(pads[i], pads[rank + i]);

@@ -289,18 +289,29 @@ def Kiln_PadOp : Kiln_InferredOp<"pad", "inferPad",
     `value`), `reflect` (mirror without repeating the edge; a pad must be
     smaller than its dim) or `edge` (repeat the edge element).
 
+    A constant-mode fill value that is only known at run time (data, not a
+    shape) is the optional `value` operand: one element of the input's
+    element type, rank 0 or 1; the `value` attribute then stays 0.
+
     ```mlir
     %y = kiln.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, value = 0.0 : f64}
         : (tensor<1x3x4x4xf32>) -> tensor<1x3x6x6xf32>
     %z = kiln.pad %x {mode = "reflect", pads = array<i64: 0, 0, 2, 0, 0, 0, 0, 1>}
         : (tensor<1x3x4x4xf32>) -> tensor<1x3x6x5xf32>
+    %w = kiln.pad %x value(%v) {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>}
+        : (tensor<1x3x4x4xf32>, tensor<f32>) -> tensor<1x3x6x6xf32>
     ```
   }];
-  let arguments = (ins Kiln_Tensor:$input, DenseI64ArrayAttr:$pads,
+  let arguments = (ins Kiln_Tensor:$input,
+                       Optional<Kiln_Tensor>:$dynamic_value,
+                       DenseI64ArrayAttr:$pads,
                        DefaultValuedAttr<F64Attr, "0.0">:$value,
                        DefaultValuedAttr<StrAttr, "\"constant\"">:$mode);
   let results = (outs Kiln_Tensor:$result);
-  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let assemblyFormat = [{
+    $input (`value` `(` $dynamic_value^ `)`)? attr-dict `:`
+    functional-type(operands, results)
+  }];
   let hasFolder = 1; // All-zero pads.
 }
 

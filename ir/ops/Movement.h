@@ -118,6 +118,17 @@ mlir::LogicalResult inferTrilu(std::optional<mlir::Location> loc,
   if (input->getRank() < 2)
     return opError(loc, opName, "input must have rank >= 2, got ",
                    formatShape(input->getShape()));
+  if (mlir::Value dynamicK = adaptor.getDynamicK()) {
+    auto k = rankedType(loc, opName, dynamicK, "k");
+    if (mlir::failed(k))
+      return mlir::failure();
+    if (!k->getElementType().isSignlessInteger(64) || k->getRank() > 1 ||
+        k->getNumElements() != 1)
+      return opError(loc, opName, "k operand must be one i64, got ", *k);
+    if (adaptor.getKAttr())
+      return opError(loc, opName,
+                     "takes k from the attribute or the operand, not both");
+  }
   inferred.push_back(*input);
   return mlir::success();
 }

@@ -82,22 +82,32 @@ def Kiln_ExpandOp : Kiln_InferredOp<"expand", "inferExpand",
   let hasFolder = 1; // Same type; constant input.
 }
 
-def Kiln_TriluOp : Kiln_InferredOp<"trilu", "inferTrilu",
-    [SameOperandsAndResultElementType]> {
+def Kiln_TriluOp : Kiln_InferredOp<"trilu", "inferTrilu"> {
   let summary = "Keeps the upper or lower triangle of the last two dims";
   let description = [{
     Imported from ONNX `Trilu`. Element `[..., i, j]` is kept when
     `j - i >= k` (`upper`) or `j - i <= k` (lower) and set to zero
     otherwise; leading dims are batch dims.
 
+    `k` is the attribute when ONNX's `k` is a compile-time constant; when it
+    is a run-time value, the optional `k` operand (an `i64` tensor of one
+    element, rank 0 or 1) holds it and the attribute is absent. Without
+    either, `k` is 0. The result shape never depends on `k`.
+
     ```mlir
     %y = kiln.trilu %x {k = 1 : i64, upper = true}
         : (tensor<2x4x5xf32>) -> tensor<2x4x5xf32>
+    %z = kiln.trilu %x k(%k) {upper = false}
+        : (tensor<2x4x5xf32>, tensor<i64>) -> tensor<2x4x5xf32>
     ```
   }];
-  let arguments = (ins Kiln_Tensor:$input, BoolAttr:$upper, I64Attr:$k);
+  let arguments = (ins Kiln_Tensor:$input, Optional<Kiln_Tensor>:$dynamic_k,
+                       BoolAttr:$upper, OptionalAttr<I64Attr>:$k);
   let results = (outs Kiln_Tensor:$result);
-  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let assemblyFormat = [{
+    $input (`k` `(` $dynamic_k^ `)`)? attr-dict `:`
+    functional-type(operands, results)
+  }];
 }
 
 #endif // KILN_IR_OPS_MOVEMENT_TD

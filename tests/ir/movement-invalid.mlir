@@ -74,6 +74,68 @@ func.func @trilu_vector(%x: tensor<3xf32>) -> tensor<3xf32> {
 
 // -----
 
+func.func @trilu_k_not_i64(%x: tensor<3x3xf32>, %k: tensor<i32>) -> tensor<3x3xf32> {
+  // expected-error @+2 {{'kiln.trilu' op k operand must be one i64, got 'tensor<i32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = kiln.trilu %x k(%k) {upper = true} : (tensor<3x3xf32>, tensor<i32>) -> tensor<3x3xf32>
+  return %0 : tensor<3x3xf32>
+}
+
+// -----
+
+func.func @trilu_k_not_scalar(%x: tensor<3x3xf32>, %k: tensor<2xi64>) -> tensor<3x3xf32> {
+  // expected-error @+2 {{'kiln.trilu' op k operand must be one i64, got 'tensor<2xi64>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = kiln.trilu %x k(%k) {upper = true} : (tensor<3x3xf32>, tensor<2xi64>) -> tensor<3x3xf32>
+  return %0 : tensor<3x3xf32>
+}
+
+// -----
+
+func.func @trilu_k_twice(%x: tensor<3x3xf32>, %k: tensor<i64>) -> tensor<3x3xf32> {
+  // expected-error @+2 {{'kiln.trilu' op takes k from the attribute or the operand, not both}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = kiln.trilu %x k(%k) {k = 1 : i64, upper = true} : (tensor<3x3xf32>, tensor<i64>) -> tensor<3x3xf32>
+  return %0 : tensor<3x3xf32>
+}
+
+// -----
+
+func.func @pad_value_operand_reflect(%x: tensor<3xf32>, %v: tensor<f32>) -> tensor<5xf32> {
+  // expected-error @+2 {{'kiln.pad' op value operand needs mode 'constant', got 'reflect'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = kiln.pad %x value(%v) {mode = "reflect", pads = array<i64: 1, 1>} : (tensor<3xf32>, tensor<f32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+func.func @pad_value_twice(%x: tensor<3xf32>, %v: tensor<f32>) -> tensor<5xf32> {
+  // expected-error @+2 {{'kiln.pad' op takes the value from the attribute or the operand, not both}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = kiln.pad %x value(%v) {pads = array<i64: 1, 1>, value = 2.0 : f64} : (tensor<3xf32>, tensor<f32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+func.func @pad_value_not_scalar(%x: tensor<3xf32>, %v: tensor<2xf32>) -> tensor<5xf32> {
+  // expected-error @+2 {{'kiln.pad' op value operand must have one element, got 'tensor<2xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = kiln.pad %x value(%v) {pads = array<i64: 1, 1>} : (tensor<3xf32>, tensor<2xf32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+func.func @pad_value_element_type(%x: tensor<3xf32>, %v: tensor<f64>) -> tensor<5xf32> {
+  // expected-error @+1 {{'kiln.pad' op requires the same element type for all operands and results}}
+  %0 = kiln.pad %x value(%v) {pads = array<i64: 1, 1>} : (tensor<3xf32>, tensor<f64>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
 func.func @pad_unknown_mode(%x: tensor<3xf32>) -> tensor<5xf32> {
   // expected-error @+2 {{'kiln.pad' op mode 'wrap' is not one of constant, reflect, edge}}
   // expected-error @+1 {{failed to infer returned types}}

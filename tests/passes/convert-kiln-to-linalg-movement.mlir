@@ -78,6 +78,37 @@ func.func @trilu_selects(%x: tensor<2x4x5xf32>) -> tensor<2x4x5xf32> {
 
 // -----
 
+// A run-time k is read once before the loop nest and compared as an index.
+// CHECK-LABEL: func.func @trilu_runtime_k(
+//  CHECK-SAME:     %[[X:.+]]: tensor<4x5xf32>, %[[K:.+]]: tensor<i64>
+//       CHECK:   %[[KV:.+]] = tensor.extract %[[K]][] : tensor<i64>
+//       CHECK:   %[[KI:.+]] = arith.index_cast %[[KV]] : i64 to index
+//       CHECK:   linalg.generic
+//       CHECK:     %[[I:.+]] = linalg.index 0
+//       CHECK:     %[[J:.+]] = linalg.index 1
+//       CHECK:     %[[D:.+]] = arith.subi %[[J]], %[[I]]
+//       CHECK:     arith.cmpi sle, %[[D]], %[[KI]]
+func.func @trilu_runtime_k(%x: tensor<4x5xf32>, %k: tensor<i64>) -> tensor<4x5xf32> {
+  %0 = kiln.trilu %x k(%k) {upper = false} : (tensor<4x5xf32>, tensor<i64>) -> tensor<4x5xf32>
+  return %0 : tensor<4x5xf32>
+}
+
+// -----
+
+// A run-time fill value is extracted and yielded by tensor.pad.
+// CHECK-LABEL: func.func @pad_runtime_value(
+//  CHECK-SAME:     %[[X:.+]]: tensor<3x4xf32>, %[[V:.+]]: tensor<1xf32>
+//       CHECK:   %[[FILL:.+]] = tensor.extract %[[V]][%{{.+}}] : tensor<1xf32>
+//       CHECK:   tensor.pad %[[X]] low[1, 0] high[0, 2]
+//       CHECK:     tensor.yield %[[FILL]] : f32
+//       CHECK:   } : tensor<3x4xf32> to tensor<4x6xf32>
+func.func @pad_runtime_value(%x: tensor<3x4xf32>, %v: tensor<1xf32>) -> tensor<4x6xf32> {
+  %0 = kiln.pad %x value(%v) {pads = array<i64: 1, 0, 0, 2>} : (tensor<3x4xf32>, tensor<1xf32>) -> tensor<4x6xf32>
+  return %0 : tensor<4x6xf32>
+}
+
+// -----
+
 // Edge pads clamp the source index into [0, dim - 1]; unpadded dims read
 // their own index.
 // CHECK-LABEL: func.func @pad_edge_clamps(

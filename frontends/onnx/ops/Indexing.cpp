@@ -102,13 +102,25 @@ mlir::LogicalResult importOneHot(NodeImporter &n) {
       n.builder().getI64IntegerAttr(*axis)));
 }
 
+/// Resize, and Upsample (before opset 10). Before opset 11, Resize and
+/// Upsample map output index `o` to input coordinate `o / scale`
+/// (asymmetric) and nearest takes its floor. ONNX's version converter turns
+/// an Upsample into a Resize that keeps `mode` and `scales` only and adds
+/// no attributes going from Resize 10 to 11, so the opset-11 defaults
+/// (half_pixel, round_prefer_floor) would apply: the importer supplies the
+/// old semantics for every Resize of a model from before opset 11 (in one
+/// from before opset 10, every Resize is a converted Upsample).
 mlir::LogicalResult importResize(NodeImporter &n) {
+  int64_t source = n.sourceOpset();
+  bool before11 = source > 0 && source < 11,
+       upsample = source > 0 && source < 10;
   auto input = n.inputType(0);
   auto mode = n.stringAttr("mode", std::string("nearest"));
-  auto transform = n.stringAttr("coordinate_transformation_mode",
-                                std::string("half_pixel"));
-  auto nearestMode =
-      n.stringAttr("nearest_mode", std::string("round_prefer_floor"));
+  auto transform = n.stringAttr(
+      "coordinate_transformation_mode",
+      std::string(before11 ? "asymmetric" : "half_pixel"));
+  auto nearestMode = n.stringAttr(
+      "nearest_mode", std::string(before11 ? "floor" : "round_prefer_floor"));
   auto cubicA = n.floatAttr("cubic_coeff_a", -0.75f);
   auto exclude = n.intAttr("exclude_outside", 0);
   auto extrapolation = n.floatAttr("extrapolation_value", 0.0f);
@@ -137,6 +149,15 @@ mlir::LogicalResult importResize(NodeImporter &n) {
     if (mlir::failed(values))
       return mlir::failure();
     scales = *values;
+  }
+  if (upsample) {
+    if (*mode != "nearest" && *mode != "linear")
+      return n.emitError() << "Upsample mode '" << *mode
+                           << "' is not one of nearest, linear";
+    for (auto [i, scale] : llvm::enumerate(scales))
+      if (scale < 1.0)
+        return n.emitError() << "Upsample scale " << scale << " of dim " << i
+                             << " must be >= 1";
   }
   bool hasScales = !scales.empty(), hasSizes = n.hasInput(3);
   if (hasScales == hasSizes)
@@ -216,6 +237,15 @@ void registerIndexingOps(OpRegistry &registry) {
                  "exclude_outside", "extrapolation_value", "mode",
                  "nearest_mode"},
                 importResize, checkResize});
+  // Listed so that `kiln ops` names it: the loader's version conversion
+  // turns every Upsample (deprecated since opset 10, so only in models
+  // before it) into a Resize, which importResize gives Upsample's semantics.
+  registry.add({"Upsample", {"mode", "scales"}, [](NodeImporter &n) {
+                  return mlir::LogicalResult(
+                      n.emitError() << "Upsample is deprecated since opset "
+                                       "10; kiln imports it from models "
+                                       "before opset 10 only");
+                }});
 }
 
 } // namespace kiln::onnx

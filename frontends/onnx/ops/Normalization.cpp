@@ -148,25 +148,42 @@ mlir::LogicalResult importLRN(NodeImporter &n) {
 /// Dropout without randomness: in inference (no or a false training_mode)
 /// and in training with ratio 0, the output is the input and the mask is
 /// all true. Training with another ratio draws random masks, which a
-/// compiled model cannot reproduce: it is rejected.
+/// compiled model cannot reproduce: it is rejected. training_mode may be a
+/// run-time value when the ratio is a compile-time 0, since then both modes
+/// compute the same; with any other ratio kiln would have to decide at
+/// compile time, so it rejects that too.
 mlir::LogicalResult importDropout(NodeImporter &n) {
   auto type = n.inputType(0);
   auto x = n.input(0);
   if (mlir::failed(type) || mlir::failed(x))
     return mlir::failure();
   if (n.hasInput(2)) {
-    auto training = n.constantScalar(2);
-    if (mlir::failed(training))
-      return mlir::failure();
-    if (*training != 0.0) {
+    // training_mode: known false, known true, or decided at run time.
+    bool runtime = !n.constantInput(2);
+    double training = 1.0;
+    if (!runtime) {
+      auto given = n.constantScalar(2);
+      if (mlir::failed(given))
+        return mlir::failure();
+      training = *given;
+    }
+    if (training != 0.0) {
+      llvm::StringRef mode =
+          runtime ? "run-time training_mode" : "training_mode";
       if (!n.hasInput(1))
-        return n.emitError() << "training_mode with the default ratio 0.5 "
+        return n.emitError() << mode << " with the default ratio 0.5 "
                                 "draws a random mask: not supported";
+      if (!n.constantInput(1))
+        return n.emitError()
+               << "input 1 ('" << n.node().input(1) << "') must be a "
+               << "compile-time constant ratio with " << mode
+               << ": only ratio 0 is supported in training (other ratios "
+                  "draw a random mask)";
       auto ratio = n.constantScalar(1);
       if (mlir::failed(ratio))
         return mlir::failure();
       if (*ratio != 0.0)
-        return n.emitError() << "training_mode with ratio " << *ratio
+        return n.emitError() << mode << " with ratio " << *ratio
                              << " draws a random mask: not supported";
     }
   }

@@ -584,23 +584,35 @@ mlir::LogicalResult importTile(NodeImporter &n) {
   return n.setResult(reshape(n, broadcast->getResult(), result));
 }
 
+/// Trilu. A constant k becomes the attribute; a run-time k (data, not a
+/// shape: the result shape never depends on it) becomes the op's operand.
 mlir::LogicalResult importTrilu(NodeImporter &n) {
   auto input = n.input(0);
   auto upper = n.intAttr("upper", 1);
   if (mlir::failed(input) || mlir::failed(upper))
     return mlir::failure();
-  int64_t k = 0;
+  mlir::OpBuilder &b = n.builder();
+  mlir::IntegerAttr k;
+  mlir::Value dynamicK;
   if (n.hasInput(1)) {
-    auto given = n.constantInts(1);
-    if (mlir::failed(given))
+    auto type = n.inputType(1);
+    if (mlir::failed(type))
       return mlir::failure();
-    if (given->size() != 1)
+    if (type->getRank() > 1 || type->getNumElements() != 1)
       return n.emitError() << "k must be a scalar";
-    k = given->front();
+    if (n.constantInput(1)) {
+      auto given = n.constantInts(1);
+      if (mlir::failed(given))
+        return mlir::failure();
+      k = b.getI64IntegerAttr(given->front());
+    } else {
+      dynamicK = *n.input(1);
+    }
+  } else {
+    k = b.getI64IntegerAttr(0);
   }
   return n.setResult(createInferred<TriluOp>(
-      n.builder(), n.loc(), *input, n.builder().getBoolAttr(*upper != 0),
-      n.builder().getI64IntegerAttr(k)));
+      b, n.loc(), *input, dynamicK, b.getBoolAttr(*upper != 0), k));
 }
 
 mlir::LogicalResult importPad(NodeImporter &n) {
@@ -631,12 +643,19 @@ mlir::LogicalResult importPad(NodeImporter &n) {
     pads[axis] = (*given)[i];
     pads[rank + axis] = (*given)[count + i];
   }
+  // constant_value is data: a constant becomes the attribute, a run-time
+  // value the op's operand (only constant mode reads it).
   double value = 0.0;
-  if (n.hasInput(2)) {
-    auto scalar = n.constantScalar(2);
-    if (mlir::failed(scalar))
-      return mlir::failure();
-    value = *scalar;
+  mlir::Value dynamicValue;
+  if (n.hasInput(2) && *mode == "constant") {
+    if (n.constantInput(2)) {
+      auto scalar = n.constantScalar(2);
+      if (mlir::failed(scalar))
+        return mlir::failure();
+      value = *scalar;
+    } else {
+      dynamicValue = *n.input(2);
+    }
   }
   mlir::Value x = *n.input(0);
   // Negative pads crop: slice first, then pad by the non-negative rest.
@@ -656,7 +675,8 @@ mlir::LogicalResult importPad(NodeImporter &n) {
     x = *cropped;
   }
   return n.setResult(createInferred<PadOp>(
-      n.builder(), n.loc(), x, n.builder().getDenseI64ArrayAttr(pads),
+      n.builder(), n.loc(), x, dynamicValue,
+      n.builder().getDenseI64ArrayAttr(pads),
       n.builder().getF64FloatAttr(value), n.builder().getStringAttr(*mode)));
 }
 

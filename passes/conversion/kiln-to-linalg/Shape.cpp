@@ -122,6 +122,21 @@ struct PadLowering : OpRewritePattern<PadOp> {
     int64_t rank = op.getType().getRank();
     ArrayRef<int64_t> pads = op.getPads();
     Location loc = op.getLoc();
+    if (Value dynamicValue = op.getDynamicValue()) {
+      // A run-time fill value: read its one element, then tensor.pad.
+      auto valueType = cast<RankedTensorType>(dynamicValue.getType());
+      SmallVector<Value> at(valueType.getRank(),
+                            indexConstant(rewriter, loc, 0));
+      Value fill = rewriter.create<tensor::ExtractOp>(loc, dynamicValue, at);
+      SmallVector<OpFoldResult> low, high;
+      for (int64_t d = 0; d < rank; ++d) {
+        low.push_back(rewriter.getIndexAttr(pads[d]));
+        high.push_back(rewriter.getIndexAttr(pads[rank + d]));
+      }
+      rewriter.replaceOpWithNewOp<tensor::PadOp>(
+          op, op.getType(), op.getInput(), low, high, fill);
+      return success();
+    }
     if (op.getMode() == "constant") {
       if (isUnsigned(op.getType().getElementType()))
         return rewriter.notifyMatchFailure(op, "unsigned pad value");
@@ -249,7 +264,8 @@ struct ExpandLowering : OpRewritePattern<ExpandOp> {
   }
 };
 
-/// keep = (j - i >= k) for the upper triangle, (j - i <= k) for the lower.
+/// keep = (j - i >= k) for the upper triangle, (j - i <= k) for the lower;
+/// a run-time k is read once, before the loop nest.
 struct TriluLowering : OpRewritePattern<TriluOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(TriluOp op,
@@ -259,16 +275,27 @@ struct TriluLowering : OpRewritePattern<TriluOp> {
       return rewriter.notifyMatchFailure(op, "unsigned zero constant");
     int64_t rank = type.getRank();
     bool upper = op.getUpper();
-    int64_t k = op.getK();
+    Location loc = op.getLoc();
+    Value k;
+    if (Value dynamicK = op.getDynamicK()) {
+      auto kType = cast<RankedTensorType>(dynamicK.getType());
+      SmallVector<Value> at(kType.getRank(), indexConstant(rewriter, loc, 0));
+      k = rewriter.create<arith::IndexCastOp>(
+          loc, rewriter.getIndexType(),
+          rewriter.create<tensor::ExtractOp>(loc, dynamicK, at));
+    } else {
+      k = indexConstant(rewriter, loc,
+                        static_cast<int64_t>(op.getK().value_or(0)));
+    }
     Value result = elementwise(
-        rewriter, op.getLoc(), type, op.getInput(),
+        rewriter, loc, type, op.getInput(),
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           Value i = b.create<linalg::IndexOp>(l, rank - 2);
           Value j = b.create<linalg::IndexOp>(l, rank - 1);
           Value diff = b.create<arith::SubIOp>(l, j, i);
           Value keep = b.create<arith::CmpIOp>(
               l, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
-              diff, indexConstant(b, l, k));
+              diff, k);
           return b.create<arith::SelectOp>(
               l, keep, args[0],
               scalarConstant(b, l, type.getElementType(), 0.0));

@@ -76,6 +76,29 @@ def main(outdir):
     ], [vi("x", f, [1, 1, 2, 2])], [vi("y", f, [1, 1, 4, 6])],
         [numpy_helper.from_array(np.array([1, 1, 2, 3], np.float32),
                                  "scales")], opset=9)
+    save(outdir, "indexing_upsample_linear", [
+        helper.make_node("Upsample", ["x", "scales"], ["y"], mode="linear",
+                         name="upsample"),
+    ], [vi("x", f, [1, 1, 2, 2])], [vi("y", f, [1, 1, 3, 5])],
+        [numpy_helper.from_array(np.array([1, 1, 1.5, 2.5], np.float32),
+                                 "scales")], opset=9)
+    # Opsets 7 and 8 give the scales as an attribute.
+    save(outdir, "indexing_upsample_attr", [
+        helper.make_node("Upsample", ["x"], ["y"], scales=[1.0, 1.25],
+                         name="upsample"),
+    ], [vi("x", f, [2, 4])], [vi("y", f, [2, 5])], opset=7)
+    # Resize-10 had Upsample's coordinates; it may shrink.
+    save(outdir, "indexing_resize10", [
+        helper.make_node("Resize", ["x", "scales"], ["y"], mode="linear",
+                         name="resize"),
+    ], [vi("x", f, [2, 4])], [vi("y", f, [1, 6])],
+        [numpy_helper.from_array(np.array([0.5, 1.5], np.float32),
+                                 "scales")], opset=10)
+    save(outdir, "indexing_upsample_shrink", [
+        helper.make_node("Upsample", ["x", "scales"], ["y"], name="upsample"),
+    ], [vi("x", f, [2, 4])], [vi("y", f, [2, 2])],
+        [numpy_helper.from_array(np.array([1, 0.5], np.float32),
+                                 "scales")], opset=9)
 
 
 if __name__ == "__main__":

@@ -93,6 +93,32 @@ def movement_ops():
                   ints("pads", [0, 1, 0, -1])])
 
 
+def runtime_data():
+    """Trilu's k and Pad's constant_value as graph inputs: data, not shapes,
+    so they stay run-time operands of the kiln ops."""
+    nodes = [
+        helper.make_node("Trilu", ["x", "k"], ["tri"], name="trilu"),
+        helper.make_node("Pad", ["x", "pads", "v"], ["pad"], name="pad"),
+        helper.make_node("Pad", ["x", "pads", "v"], ["edge"], name="edge",
+                         mode="edge"),
+    ]
+    return model(nodes, "runtime_data",
+                 [fvi("x", [2, 3]),
+                  helper.make_tensor_value_info("k", TensorProto.INT64, []),
+                  fvi("v", [])],
+                 [fvi("tri", [2, 3]), fvi("pad", [3, 5]), fvi("edge", [3, 5])],
+                 [ints("pads", [1, 0, 0, 2])])
+
+
+def trilu_bad_k():
+    """A run-time k of two elements is not a scalar."""
+    nodes = [helper.make_node("Trilu", ["x", "k"], ["y"], name="trilu")]
+    return model(nodes, "trilu_bad_k",
+                 [fvi("x", [2, 3]),
+                  helper.make_tensor_value_info("k", TensorProto.INT64, [2])],
+                 [fvi("y", [2, 3])], check=False)
+
+
 def shape_input():
     """A Reshape whose shape arrives at run time: not importable."""
     nodes = [helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape")]
@@ -113,7 +139,8 @@ def pad_wrap():
 def main(argv):
     out = argv[1]
     os.makedirs(out, exist_ok=True)
-    for make in (shape_chain, movement_ops, shape_input, pad_wrap):
+    for make in (shape_chain, movement_ops, runtime_data, trilu_bad_k,
+                 shape_input, pad_wrap):
         onnx.save(make(), os.path.join(out, make.__name__ + ".onnx"))
 
 

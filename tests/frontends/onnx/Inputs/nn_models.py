@@ -74,6 +74,26 @@ def main(outdir):
          [helper.make_node("Dropout", ["x", "r", "t"], ["y"])],
          [f("x", [2, 3])], [f("y", [2, 3])],
          [const("r", np.float32(0.0)), const("t", np.bool_(True))])
+    # training_mode as a graph input: with a constant ratio 0 both modes
+    # compute the same; with ratio 0.3 (or the default 0.5) or a run-time
+    # ratio, training would draw a random mask.
+    bool_input = helper.make_tensor_value_info("t", TensorProto.BOOL, [])
+    save(outdir, "dropout_runtime_training_zero_ratio",
+         [helper.make_node("Dropout", ["x", "r", "t"], ["y", "mask"])],
+         [f("x", [2, 3]), bool_input],
+         [f("y", [2, 3]),
+          helper.make_tensor_value_info("mask", TensorProto.BOOL, [2, 3])],
+         [const("r", np.float32(0.0))])
+    save(outdir, "dropout_runtime_training",
+         [helper.make_node("Dropout", ["x", "r", "t"], ["y"])],
+         [f("x", [2, 3]), bool_input], [f("y", [2, 3])],
+         [const("r", np.float32(0.3))])
+    save(outdir, "dropout_runtime_training_default_ratio",
+         [helper.make_node("Dropout", ["x", "", "t"], ["y"])],
+         [f("x", [2, 3]), bool_input], [f("y", [2, 3])])
+    save(outdir, "dropout_runtime_training_runtime_ratio",
+         [helper.make_node("Dropout", ["x", "r", "t"], ["y"])],
+         [f("x", [2, 3]), f("r", []), bool_input], [f("y", [2, 3])])
     save(outdir, "batchnorm_training",
          [helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"],
                            ["y", "rm", "rv"], training_mode=1, momentum=0.8)],
