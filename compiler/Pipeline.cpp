@@ -37,7 +37,8 @@ constexpr llvm::StringLiteral kBufferize =
 
 constexpr llvm::StringLiteral kToLLVM =
     "func.func(kiln-tile-and-vectorize-contractions),"
-    "kiln-expand-memref-copy,func.func(convert-linalg-to-loops),"
+    "kiln-expand-memref-copy,kiln-stride-empty-arguments,"
+    "func.func(convert-linalg-to-loops),"
     "kiln-approximate-math,"
     "lower-affine,convert-scf-to-cf,canonicalize,"
     "expand-strided-metadata,lower-affine,"
