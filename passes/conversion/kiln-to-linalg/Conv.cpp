@@ -410,12 +410,37 @@ struct ConvTransposeLowering : OpRewritePattern<ConvTransposeOp> {
   }
 };
 
-/// Shared by max and average pooling: pads, then reduces each window with
-/// \p combine starting from \p init.
+/// Casts scalar \p value to \p type when they differ (iN <-> uiN only): arith
+/// works on signless integers, kiln tensors of unsigned ONNX types hold uiN.
+Value castScalar(OpBuilder &b, Location loc, Value value, Type type) {
+  if (value.getType() == type)
+    return value;
+  return b.create<UnrealizedConversionCastOp>(loc, type, value).getResult(0);
+}
+
+/// The smallest value of element type \p type, as a scalar of that type:
+/// -inf for floats, 0 for unsigned and INT_MIN for signless (signed)
+/// integers. Max pooling pads and starts with it, so padding never wins.
+Value lowestScalar(OpBuilder &b, Location loc, Type type) {
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return b.create<arith::ConstantOp>(
+        loc, b.getFloatAttr(floatType,
+                            -std::numeric_limits<double>::infinity()));
+  unsigned width = type.getIntOrFloatBitWidth();
+  APInt lowest = type.isUnsignedInteger() ? APInt::getMinValue(width)
+                                          : APInt::getSignedMinValue(width);
+  Value constant = b.create<arith::ConstantOp>(
+      loc, b.getIntegerAttr(b.getIntegerType(width), lowest));
+  return castScalar(b, loc, constant, type);
+}
+
+/// Shared by max and average pooling: pads with scalar \p padValue, then
+/// reduces each window with \p combine starting from scalar \p init (both
+/// of the result's element type).
 Value poolWindows(PatternRewriter &rewriter, Location loc, Value source,
                   RankedTensorType resultType, ArrayRef<int64_t> kernel,
                   ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
-                  ArrayRef<int64_t> dilations, double padValue, double init,
+                  ArrayRef<int64_t> dilations, Value padValue, Value init,
                   ScalarFn combine) {
   MLIRContext *context = rewriter.getContext();
   auto inputType = cast<RankedTensorType>(source.getType());
@@ -424,7 +449,17 @@ Value poolWindows(PatternRewriter &rewriter, Location loc, Value source,
   SmallVector<int64_t> low, high;
   windowPads(inputType, resultType.getShape(), kernel, strides, pads, dilations,
              low, high);
-  Value input = padConstant(rewriter, loc, source, low, high, padValue);
+  Value input = source;
+  if (llvm::any_of(low, [](int64_t p) { return p != 0; }) ||
+      llvm::any_of(high, [](int64_t p) { return p != 0; })) {
+    SmallVector<int64_t> shape(inputType.getShape());
+    for (size_t i = 0; i < shape.size(); ++i)
+      shape[i] += low[i] + high[i];
+    input = rewriter.create<tensor::PadOp>(
+        loc, RankedTensorType::get(shape, element), source,
+        getAsIndexOpFoldResult(context, low),
+        getAsIndexOpFoldResult(context, high), padValue);
+  }
   // The window operand only gives the tap loops their extents.
   Value window = rewriter.create<tensor::EmptyOp>(loc, kernel, element);
 
@@ -441,7 +476,11 @@ Value poolWindows(PatternRewriter &rewriter, Location loc, Value source,
   SmallVector<utils::IteratorType> iterators(2 + spatial,
                                              utils::IteratorType::parallel);
   iterators.append(spatial, utils::IteratorType::reduction);
-  Value filled = filledTensor(rewriter, loc, resultType, init);
+  Value filled =
+      rewriter
+          .create<linalg::FillOp>(loc, init,
+                                  emptyTensor(rewriter, loc, resultType))
+          .getResult(0);
   return rewriter
       .create<linalg::GenericOp>(
           loc, resultType, ValueRange{input, window}, filled, maps, iterators,
@@ -451,20 +490,43 @@ Value poolWindows(PatternRewriter &rewriter, Location loc, Value source,
       .getResult(0);
 }
 
+/// poolWindows with float constants \p padValue and \p init.
+Value poolWindows(PatternRewriter &rewriter, Location loc, Value source,
+                  RankedTensorType resultType, ArrayRef<int64_t> kernel,
+                  ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                  ArrayRef<int64_t> dilations, double padValue, double init,
+                  ScalarFn combine) {
+  Type element = resultType.getElementType();
+  return poolWindows(rewriter, loc, source, resultType, kernel, strides, pads,
+                     dilations, scalarConstant(rewriter, loc, element, padValue),
+                     scalarConstant(rewriter, loc, element, init), combine);
+}
+
+/// Floats combine with arith.maximumf; integers with arith.maxsi (signless,
+/// i.e. signed ONNX types) or arith.maxui on their signless bits (uiN).
 struct MaxPoolLowering : OpRewritePattern<MaxPoolOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MaxPoolOp op,
                                 PatternRewriter &rewriter) const override {
-    double lowest = -std::numeric_limits<double>::infinity();
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type element = resultType.getElementType();
+    Value lowest = lowestScalar(rewriter, loc, element);
+    auto combine = [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+      if (isa<FloatType>(element))
+        return b.create<arith::MaximumFOp>(l, args[0], args[1]);
+      Type bits = b.getIntegerType(element.getIntOrFloatBitWidth());
+      Value x = castScalar(b, l, args[0], bits);
+      Value y = castScalar(b, l, args[1], bits);
+      Value max = isUnsigned(element)
+                      ? b.create<arith::MaxUIOp>(l, x, y).getResult()
+                      : b.create<arith::MaxSIOp>(l, x, y).getResult();
+      return castScalar(b, l, max, element);
+    };
     rewriter.replaceOp(
-        op, poolWindows(rewriter, op.getLoc(), op.getInput(),
-                        cast<RankedTensorType>(op.getType()),
+        op, poolWindows(rewriter, loc, op.getInput(), resultType,
                         op.getKernelShape(), op.getStrides(), op.getPads(),
-                        op.getDilations(), lowest, lowest,
-                        [](OpBuilder &b, Location l, ValueRange args) {
-                          return b.create<arith::MaximumFOp>(l, args[0], args[1])
-                              .getResult();
-                        }));
+                        op.getDilations(), lowest, lowest, combine));
     return success();
   }
 };
