@@ -532,9 +532,11 @@ struct MaxPoolLowering : OpRewritePattern<MaxPoolOp> {
 };
 
 /// Max pooling that tracks where each maximum is: one generic with two
-/// accumulators (value, flat index). A position replaces the running
-/// maximum only when strictly greater, so ties keep the first position in
-/// row-major window order; padding is -inf and never wins.
+/// accumulators (value, flat index). Both start at (lowest, -1); a position
+/// takes over when strictly greater, or when it is the first one inside the
+/// input (index still -1), so a window of lowest values (0 for uint8, -inf)
+/// points at its first real position. Ties keep the first position in
+/// row-major window order; padding (lowest) never wins.
 struct MaxPoolWithIndicesLowering : OpRewritePattern<MaxPoolWithIndicesOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MaxPoolWithIndicesOp op,
@@ -548,11 +550,21 @@ struct MaxPoolWithIndicesLowering : OpRewritePattern<MaxPoolWithIndicesOp> {
     int64_t spatial = inputType.getRank() - 2;
     ArrayRef<int64_t> kernel = op.getKernelShape(), strides = op.getStrides(),
                       pads = op.getPads(), dilations = op.getDilations();
-    double lowest = -std::numeric_limits<double>::infinity();
+    Value lowest = lowestScalar(rewriter, loc, element);
     SmallVector<int64_t> low, high;
     windowPads(inputType, valuesType.getShape(), kernel, strides, pads,
                dilations, low, high);
-    Value input = padConstant(rewriter, loc, op.getInput(), low, high, lowest);
+    Value input = op.getInput();
+    if (llvm::any_of(low, [](int64_t p) { return p != 0; }) ||
+        llvm::any_of(high, [](int64_t p) { return p != 0; })) {
+      SmallVector<int64_t> shape(inputType.getShape());
+      for (size_t i = 0; i < shape.size(); ++i)
+        shape[i] += low[i] + high[i];
+      input = rewriter.create<tensor::PadOp>(
+          loc, RankedTensorType::get(shape, element), input,
+          getAsIndexOpFoldResult(context, low),
+          getAsIndexOpFoldResult(context, high), lowest);
+    }
     Value window = rewriter.create<tensor::EmptyOp>(loc, kernel, element);
 
     int64_t loops = 2 + 2 * spatial;
@@ -605,17 +617,42 @@ struct MaxPoolWithIndicesLowering : OpRewritePattern<MaxPoolWithIndicesOp> {
           flat = mulAdd(flat, in[2 + i], positions[i]);
       }
       Value flat64 = b.create<arith::IndexCastOp>(l, b.getI64Type(), flat);
-      Value greater = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT,
-                                              args[0], args[2]);
+      Value greater;
+      if (isa<FloatType>(element)) {
+        greater = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT,
+                                          args[0], args[2]);
+      } else {
+        Type bits = b.getIntegerType(element.getIntOrFloatBitWidth());
+        greater = b.create<arith::CmpIOp>(
+            l,
+            isUnsigned(element) ? arith::CmpIPredicate::ugt
+                                : arith::CmpIPredicate::sgt,
+            castScalar(b, l, args[0], bits), castScalar(b, l, args[2], bits));
+      }
+      // Inside the unpadded input: 0 <= position < size (unsigned compare).
+      Value inside = b.create<arith::ConstantIntOp>(l, 1, 1);
+      for (int64_t i = 0; i < spatial; ++i)
+        inside = b.create<arith::AndIOp>(
+            l, inside,
+            b.create<arith::CmpIOp>(l, arith::CmpIPredicate::ult, positions[i],
+                                    constant(in[2 + i])));
+      Value none = b.create<arith::CmpIOp>(
+          l, arith::CmpIPredicate::slt, args[3],
+          b.create<arith::ConstantIntOp>(l, 0, 64));
+      Value take = b.create<arith::OrIOp>(
+          l, greater, b.create<arith::AndIOp>(l, none, inside));
       b.create<linalg::YieldOp>(
-          l, ValueRange{b.create<arith::SelectOp>(l, greater, args[0], args[2]),
-                        b.create<arith::SelectOp>(l, greater, flat64,
-                                                  args[3])});
+          l, ValueRange{b.create<arith::SelectOp>(l, take, args[0], args[2]),
+                        b.create<arith::SelectOp>(l, take, flat64, args[3])});
     };
+    Value values =
+        rewriter
+            .create<linalg::FillOp>(loc, lowest,
+                                    emptyTensor(rewriter, loc, valuesType))
+            .getResult(0);
     auto generic = rewriter.create<linalg::GenericOp>(
         loc, TypeRange{valuesType, indicesType}, ValueRange{input, window},
-        ValueRange{filledTensor(rewriter, loc, valuesType, lowest),
-                   filledTensor(rewriter, loc, indicesType, 0.0)},
+        ValueRange{values, filledTensor(rewriter, loc, indicesType, -1.0)},
         maps, iterators, body);
     rewriter.replaceOp(op, generic.getResults());
     return success();
