@@ -434,6 +434,23 @@ Value lowestScalar(OpBuilder &b, Location loc, Type type) {
   return castScalar(b, loc, constant, type);
 }
 
+/// padConstant with a scalar \p value of \p input's element type (which
+/// may be unsigned, where an arith constant cannot be).
+Value padWith(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,
+              ArrayRef<int64_t> high, Value value) {
+  if (llvm::all_of(low, [](int64_t p) { return p == 0; }) &&
+      llvm::all_of(high, [](int64_t p) { return p == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  for (size_t i = 0; i < shape.size(); ++i)
+    shape[i] += low[i] + high[i];
+  return b.create<tensor::PadOp>(
+      loc, type.clone(shape), input,
+      getAsIndexOpFoldResult(b.getContext(), low),
+      getAsIndexOpFoldResult(b.getContext(), high), value);
+}
+
 /// Shared by max and average pooling: pads with scalar \p padValue, then
 /// reduces each window with \p combine starting from scalar \p init (both
 /// of the result's element type).
@@ -449,17 +466,7 @@ Value poolWindows(PatternRewriter &rewriter, Location loc, Value source,
   SmallVector<int64_t> low, high;
   windowPads(inputType, resultType.getShape(), kernel, strides, pads, dilations,
              low, high);
-  Value input = source;
-  if (llvm::any_of(low, [](int64_t p) { return p != 0; }) ||
-      llvm::any_of(high, [](int64_t p) { return p != 0; })) {
-    SmallVector<int64_t> shape(inputType.getShape());
-    for (size_t i = 0; i < shape.size(); ++i)
-      shape[i] += low[i] + high[i];
-    input = rewriter.create<tensor::PadOp>(
-        loc, RankedTensorType::get(shape, element), source,
-        getAsIndexOpFoldResult(context, low),
-        getAsIndexOpFoldResult(context, high), padValue);
-  }
+  Value input = padWith(rewriter, loc, source, low, high, padValue);
   // The window operand only gives the tap loops their extents.
   Value window = rewriter.create<tensor::EmptyOp>(loc, kernel, element);
 
@@ -554,17 +561,7 @@ struct MaxPoolWithIndicesLowering : OpRewritePattern<MaxPoolWithIndicesOp> {
     SmallVector<int64_t> low, high;
     windowPads(inputType, valuesType.getShape(), kernel, strides, pads,
                dilations, low, high);
-    Value input = op.getInput();
-    if (llvm::any_of(low, [](int64_t p) { return p != 0; }) ||
-        llvm::any_of(high, [](int64_t p) { return p != 0; })) {
-      SmallVector<int64_t> shape(inputType.getShape());
-      for (size_t i = 0; i < shape.size(); ++i)
-        shape[i] += low[i] + high[i];
-      input = rewriter.create<tensor::PadOp>(
-          loc, RankedTensorType::get(shape, element), input,
-          getAsIndexOpFoldResult(context, low),
-          getAsIndexOpFoldResult(context, high), lowest);
-    }
+    Value input = padWith(rewriter, loc, op.getInput(), low, high, lowest);
     Value window = rewriter.create<tensor::EmptyOp>(loc, kernel, element);
 
     int64_t loops = 2 + 2 * spatial;
