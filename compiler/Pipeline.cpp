@@ -38,6 +38,7 @@ constexpr llvm::StringLiteral kBufferize =
 constexpr llvm::StringLiteral kToLLVM =
     "func.func(kiln-tile-and-vectorize-contractions),"
     "kiln-expand-memref-copy,func.func(kiln-vectorize-elementwise),"
+    "kiln-stride-empty-arguments,"
     "func.func(convert-linalg-to-loops),"
     "kiln-approximate-math,"
     "lower-affine,convert-scf-to-cf,canonicalize,"

@@ -347,11 +347,18 @@ def Kiln_ConvOp : Kiln_InferredOp<"conv", "inferConv"> {
   }];
 }
 
+// Max pooling also takes 8-bit integers (ONNX MaxPool: int8 and uint8 since
+// opset 12); the other pooling ops are float-only.
+def Kiln_MaxPoolTensor : StaticShapeTensorOf<[AnyFloat, I8, UI8]>;
+
 def Kiln_MaxPoolOp : Kiln_InferredOp<"max_pool", "inferMaxPool"> {
   let summary = "N-d max pooling, NCHW layout";
   let description = [{
-    Imported from ONNX `MaxPool` (the `Indices` output is not supported).
-    Padded positions never win. With `ceil_mode` the output size rounds up.
+    Imported from ONNX `MaxPool` without its `Indices` output (with it:
+    `kiln.max_pool_with_indices`). Elements are floats or 8-bit integers
+    (`i8` for ONNX int8, `ui8` for uint8). Padding is the element type's
+    lowest value (-inf, -128, 0), so padded positions never win. With
+    `ceil_mode` the output size rounds up.
 
     ```mlir
     %y = kiln.max_pool %x {ceil_mode = false, dilations = array<i64: 1, 1>,
@@ -361,11 +368,11 @@ def Kiln_MaxPoolOp : Kiln_InferredOp<"max_pool", "inferMaxPool"> {
         : (tensor<1x6x28x28xf32>) -> tensor<1x6x14x14xf32>
     ```
   }];
-  let arguments = (ins Kiln_FloatTensor:$input,
+  let arguments = (ins Kiln_MaxPoolTensor:$input,
                        DenseI64ArrayAttr:$kernel_shape,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
                        DenseI64ArrayAttr:$dilations, BoolAttr:$ceil_mode);
-  let results = (outs Kiln_FloatTensor:$result);
+  let results = (outs Kiln_MaxPoolTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 

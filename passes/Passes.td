@@ -161,7 +161,10 @@ def PlanMemoryPass : Pass<"kiln-plan-memory", "::mlir::ModuleOp"> {
     top-level steps: largest buffers first, each at the lowest aligned
     offset free for its whole lifetime. The plan (offsets, sizes, live
     ranges, producing ONNX nodes, arena size, lower bound, naive sum) is
-    left on the function as `kiln.memory_plan`.
+    left on the function as `kiln.memory_plan`. A zero-size buffer (a 0
+    among its sizes) takes no arena bytes and is not planned: it becomes an
+    empty `memref.alloca`, so a function whose buffers are all empty takes
+    no scratch argument.
 
     Before:
     ```mlir
@@ -221,6 +224,35 @@ def PrepareEntryPointsPass
     ```
   }];
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+}
+
+def StrideEmptyArgumentsPass
+    : Pass<"kiln-stride-empty-arguments", "::mlir::ModuleOp"> {
+  let summary = "Gives zero-size memref arguments static strides";
+  let description = [{
+    The strides of a memref with a 0 among its sizes are dynamic outside
+    the 0 dimension (memref<20x0x5xf32> is strided<[?, 5, 1]>), and the
+    bare-pointer calling convention of `convert-func-to-llvm` accepts only
+    static strides: it left such a function unconverted, which LLVM
+    translation then rejected. Nothing is ever read or written through a
+    zero-size buffer, so the pass states its strides (the suffix products of
+    the sizes) and casts back to the identity layout for the body. Runs
+    before `finalize-memref-to-llvm`.
+
+    Before:
+    ```mlir
+    func.func @f(%y: memref<20x0x5xf32>) { ... %y ... }
+    ```
+    After:
+    ```mlir
+    func.func @f(%arg: memref<20x0x5xf32, strided<[0, 5, 1]>>) {
+      %y = memref.cast %arg
+          : memref<20x0x5xf32, strided<[0, 5, 1]>> to memref<20x0x5xf32>
+      ... %y ...
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
 def ExpandMemRefCopyPass : Pass<"kiln-expand-memref-copy", ""> {

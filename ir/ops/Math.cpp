@@ -594,6 +594,19 @@ OpFoldResult IsInfOp::fold(FoldAdaptor adaptor) {
 // Casts
 //===----------------------------------------------------------------------===//
 
+/// \p x converted to bfloat16 as ONNX's reference Cast does (onnx 1.12,
+/// the test data of opset <= 17): through float32, whose low 16 bits are
+/// then dropped (truncation toward zero, not rounding). A NaN stays a quiet
+/// NaN (its payload could sit in the dropped bits only).
+static APFloat truncateToBF16(APFloat x) {
+  bool lost;
+  x.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+  uint64_t bits = x.bitcastToAPInt().getZExtValue() >> 16;
+  if (x.isNaN())
+    bits |= 0x40;
+  return APFloat(APFloat::BFloat(), APInt(16, bits));
+}
+
 OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
   Type from = getInput().getType().getElementType();
   Type to = getType().getElementType();
@@ -607,6 +620,8 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
     if (toFloat)
       return foldElementwise<APFloat, APFloat>(
           input, getType(), [&](ArrayRef<APFloat> x) -> std::optional<APFloat> {
+            if (toFloat.isBF16())
+              return truncateToBF16(x[0]);
             bool lost;
             APFloat r = x[0];
             r.convert(toFloat.getFloatSemantics(),
@@ -629,6 +644,12 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
   if (toFloat)
     return foldElementwise<APInt, APFloat>(
         input, getType(), [&](ArrayRef<APInt> x) -> std::optional<APFloat> {
+          if (toFloat.isBF16()) {
+            APFloat wide(APFloat::IEEEsingle());
+            wide.convertFromAPInt(x[0], fromSigned,
+                                  APFloat::rmNearestTiesToEven);
+            return truncateToBF16(wide);
+          }
           APFloat r(toFloat.getFloatSemantics());
           r.convertFromAPInt(x[0], fromSigned, APFloat::rmNearestTiesToEven);
           return r;

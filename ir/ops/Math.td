@@ -257,7 +257,9 @@ def Kiln_CastOp : Kiln_Op<"cast", [Pure, SameOperandsAndResultShape]> {
     truncating toward zero (out-of-range values are undefined, as in ONNX);
     integers convert with the signedness of their element type; anything
     converts to bool (`i1`) as `x != 0` (NaN is true), and bool converts to
-    0 or 1.
+    0 or 1. Conversions to `bf16` go through `f32` and then drop its low 16
+    bits (truncation toward zero, NaN kept quiet), as ONNX's reference does
+    for opset <= 17 (onnx 1.12; later versions round to nearest even).
 
     ```mlir
     %y = kiln.cast %x : (tensor<2x3xf32>) -> tensor<2x3xi64>

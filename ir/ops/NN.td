@@ -57,7 +57,8 @@ def Kiln_MaxPoolWithIndicesOp
     position of each maximum in the unpadded input: row-major over
     `[N, C, D1, ...]` when `storage_order` is 0, and with the spatial dims
     column-major (the last varying slowest) when it is 1. Ties go to the
-    first position in row-major window order.
+    first position in row-major window order. Element types are those of
+    `kiln.max_pool` (floats, `i8`, `ui8`).
 
     ```mlir
     %y, %i = kiln.max_pool_with_indices %x {ceil_mode = false,
@@ -67,12 +68,12 @@ def Kiln_MaxPoolWithIndicesOp
         : (tensor<1x1x4x4xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>)
     ```
   }];
-  let arguments = (ins Kiln_FloatTensor:$input,
+  let arguments = (ins Kiln_MaxPoolTensor:$input,
                        DenseI64ArrayAttr:$kernel_shape,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
                        DenseI64ArrayAttr:$dilations, BoolAttr:$ceil_mode,
                        I64Attr:$storage_order);
-  let results = (outs Kiln_FloatTensor:$result, Kiln_Tensor:$indices);
+  let results = (outs Kiln_MaxPoolTensor:$result, Kiln_Tensor:$indices);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 

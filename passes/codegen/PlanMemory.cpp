@@ -90,6 +90,7 @@ struct PlanMemoryPass : impl::PlanMemoryPassBase<PlanMemoryPass> {
   mlir::LogicalResult plan(mlir::func::FuncOp func) {
     BufferLiveness liveness(func);
     llvm::SmallVector<Buffer> buffers;
+    llvm::SmallVector<mlir::memref::AllocOp> empties;
     mlir::WalkResult walk = func.walk([&](mlir::memref::AllocOp alloc) {
       mlir::MemRefType type = alloc.getType();
       if (alloc->getParentOp() != func.getOperation() ||
@@ -103,12 +104,31 @@ struct PlanMemoryPass : impl::PlanMemoryPassBase<PlanMemoryPass> {
         alloc.emitOpError("cannot be planned: the buffer escapes the function");
         return mlir::WalkResult::interrupt();
       }
+      // A zero-size buffer needs no bytes, and nothing is ever read or
+      // written through it: it stays out of the plan (a function whose
+      // buffers are all empty takes no scratch argument, as the ABI says
+      // for scratch_bytes = 0) and becomes an empty stack allocation.
+      if (BufferLiveness::bytesOf(type) == 0) {
+        empties.push_back(alloc);
+        return mlir::WalkResult::advance();
+      }
       buffers.push_back({alloc, BufferLiveness::bytesOf(type), range->first,
                          range->second});
       return mlir::WalkResult::advance();
     });
     if (walk.wasInterrupted())
       return mlir::failure();
+    for (mlir::memref::AllocOp alloc : empties) {
+      mlir::OpBuilder builder(alloc);
+      auto alloca = builder.create<mlir::memref::AllocaOp>(alloc.getLoc(),
+                                                           alloc.getType());
+      for (mlir::Operation *user :
+           llvm::make_early_inc_range(alloc->getUsers()))
+        if (mlir::isa<mlir::memref::DeallocOp>(user))
+          user->erase();
+      alloc.getResult().replaceAllUsesWith(alloca.getResult());
+      alloc.erase();
+    }
 
     int64_t arena = place(buffers, reuse, alignment);
     mlir::OpBuilder builder(func.getContext());

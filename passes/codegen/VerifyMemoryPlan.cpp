@@ -95,8 +95,10 @@ struct VerifyMemoryPlanPass
       for (size_t j = i + 1; j < views.size(); ++j) {
         View &a = views[i], &b = views[j];
         bool sameTime = a.first <= b.last && b.first <= a.last;
-        bool sameBytes =
-            a.offset < b.offset + b.bytes && b.offset < a.offset + a.bytes;
+        // An empty buffer has no bytes to share.
+        bool sameBytes = a.bytes > 0 && b.bytes > 0 &&
+                         a.offset < b.offset + b.bytes &&
+                         b.offset < a.offset + a.bytes;
         if (sameTime && sameBytes) {
           auto diag = b.op.emitOpError()
                       << "buffer [" << b.offset << ", " << b.offset + b.bytes

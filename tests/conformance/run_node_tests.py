@@ -9,9 +9,13 @@ exactly the reference's:
     float16        rtol 1e-3   atol 1e-5   (about one unit in the last place)
     float32        rtol 1e-4   atol 1e-5
     float64        rtol 1e-7   atol 1e-9
+    bfloat16       rtol 1e-2   atol 1e-5   (about one unit in the last place)
     integers, bool exact
-Any other dtype (bfloat16, complex, string) has no tolerance yet:
-such an output fails with "no tolerance for dtype ...".
+Any other dtype (complex, string) has no tolerance yet: such an output
+fails with "no tolerance for dtype ...". NumPy has no bfloat16: a BFLOAT16
+tensor is saved as .npy dtype '|V2' (two opaque bytes, the bfloat16 bits;
+what numpy.save writes for an ml_dtypes.bfloat16 array, and what kiln
+reads and writes as bf16) and compared as float32.
 
 What it does
 ------------
@@ -87,10 +91,12 @@ from nodetests import cell, not_applicable_sections  # noqa: E402
 
 TIMEOUT_S = 120
 # dtype -> (rtol, atol); integers and bool are compared exactly.
+BF16 = np.dtype("V2")  # bfloat16 bits, as kiln reads and writes them
 TOLERANCES = {
     np.dtype(np.float16): (1e-3, 1e-5),
     np.dtype(np.float32): (1e-4, 1e-5),
     np.dtype(np.float64): (1e-7, 1e-9),
+    BF16: (1e-2, 1e-5),
 }
 EXE_NAME = "m"
 DEFAULT_PREAMBLE = [
@@ -149,6 +155,12 @@ def convert_data_set(data_dir, graph, out_dir):
                 tensor = onnx.TensorProto()
                 tensor.ParseFromString(pb.read_bytes())
                 array = numpy_helper.to_array(tensor)
+                # onnx 1.12 stores BFLOAT16 test data as UINT16 tensors of
+                # the bits: the graph's type says what they are.
+                bf16 = onnx.TensorProto.BFLOAT16
+                if (tensor.data_type == bf16 or
+                        values[index].type.tensor_type.elem_type == bf16):
+                    array = bf16_bits(array)
             except Exception as e:  # noqa: BLE001 - a broken .pb.
                 raise TestDataError("%s/%s: %s" % (data_dir.name, pb.name,
                                                    nodetests.first_line(
@@ -157,6 +169,24 @@ def convert_data_set(data_dir, graph, out_dir):
             np.save(npy, array, allow_pickle=False)
             paths[kind].append(npy)
     return paths["input"], paths["output"]
+
+
+def bf16_bits(array):
+    """A BFLOAT16 tensor from numpy_helper.to_array as dtype BF16.
+
+    onnx 1.12 returns the raw bits as uint16; later versions return float32
+    values (exact bfloat16 numbers) or an ml_dtypes.bfloat16 array.
+    """
+    if array.dtype == np.float32:
+        array = (np.ascontiguousarray(array).view(np.uint32) >> 16).astype(np.uint16)
+    elif array.dtype.itemsize != 2:
+        raise TestDataError("BFLOAT16 tensor read as %s" % array.dtype)
+    return np.ascontiguousarray(array).view(BF16)
+
+
+def bf16_to_float32(array):
+    bits = np.ascontiguousarray(array).view(np.uint16).astype(np.uint32)
+    return (bits << 16).view(np.float32)
 
 
 # --------------------------------------------------------------------------
@@ -187,6 +217,9 @@ def compare(got, want):
             max_rel = float(max((abs(g - w) / abs(w) for g, w in pairs if w),
                                 default=0.0))
     else:
+        rtol, atol = TOLERANCES[want.dtype]
+        if want.dtype == BF16:
+            got, want = bf16_to_float32(got), bf16_to_float32(want)
         with np.errstate(all="ignore"):
             g = got.astype(np.float64)
             w = want.astype(np.float64)
@@ -200,7 +233,6 @@ def compare(got, want):
             rel[np.isnan(rel)] = np.inf
         max_abs = float(err.max(initial=0.0))
         max_rel = float(rel.max(initial=0.0))
-        rtol, atol = TOLERANCES[want.dtype]
         bad = ~np.isclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
         tol = "atol %g + rtol %g" % (atol, rtol)
     count = int(bad.sum())

@@ -490,3 +490,25 @@ func.func @batch_norm_var_element_type(%x: tensor<1x4x8x8xf32>, %p: tensor<4xf32
       : (tensor<1x4x8x8xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf16>) -> tensor<1x4x8x8xf32>
   return
 }
+
+// -----
+
+// Max pooling takes floats and 8-bit integers only (as ONNX MaxPool).
+func.func @max_pool_wide_integers(%x: tensor<1x1x4x4xi32>) {
+  // expected-error @+1 {{'kiln.max_pool' op operand #0 must be statically shaped tensor of floating-point or 8-bit signless integer or 8-bit unsigned integer values}}
+  %0 = kiln.max_pool %x {ceil_mode = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>,
+                         pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+      : (tensor<1x1x4x4xi32>) -> tensor<1x1x2x2xi32>
+  return
+}
+
+// -----
+
+// Average pooling stays float-only.
+func.func @average_pool_unsigned(%x: tensor<1x1x4x4xui8>) {
+  // expected-error @+1 {{'kiln.average_pool' op operand #0 must be statically shaped tensor of floating-point values}}
+  %0 = kiln.average_pool %x {ceil_mode = false, count_include_pad = false, kernel_shape = array<i64: 2, 2>,
+                             pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+      : (tensor<1x1x4x4xui8>) -> tensor<1x1x2x2xui8>
+  return
+}

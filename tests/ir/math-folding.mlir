@@ -130,3 +130,19 @@ func.func @no_fold_add_positive_zero(%x: tensor<3xf32>) -> tensor<3xf32> {
   %a = kiln.add %x, %zero : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
   return %a : tensor<3xf32>
 }
+
+// -----
+
+// A constant cast to bf16 folds as the lowering computes it: the f32 value's
+// low 16 bits dropped (0.48033667 is 0x3EF5EE8B: 0x3EF5, not 0x3EF6), NaN
+// kept; integers go through f32 the same way (259 -> 258, not 260).
+// CHECK-LABEL: func.func @bf16_cast_truncates(
+//       CHECK:   kiln.constant dense<[4.785160e-01, 0x7FC0, -1.000000e+00]> : tensor<3xbf16>
+//       CHECK:   kiln.constant dense<[2.580000e+02, -2.580000e+02]> : tensor<2xbf16>
+func.func @bf16_cast_truncates() -> (tensor<3xbf16>, tensor<2xbf16>) {
+  %f = kiln.constant dense<[0.48033667, 0x7FC00000, -1.0]> : tensor<3xf32>
+  %b = kiln.cast %f : (tensor<3xf32>) -> tensor<3xbf16>
+  %i = kiln.constant dense<[259, -259]> : tensor<2xi32>
+  %c = kiln.cast %i : (tensor<2xi32>) -> tensor<2xbf16>
+  return %b, %c : tensor<3xbf16>, tensor<2xbf16>
+}

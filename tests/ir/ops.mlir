@@ -200,6 +200,22 @@ func.func @pooling(%x: tensor<1x6x28x28xf32>, %y: tensor<1x2x9xf32>,
   return
 }
 
+// Max pooling also takes 8-bit integers, signless (ONNX int8) and unsigned.
+// CHECK-LABEL: func.func @max_pool_integers(
+//       CHECK:   kiln.max_pool %{{.+}} {{.*}} : (tensor<1x1x5x5xui8>) -> tensor<1x1x5x5xui8>
+//       CHECK:   kiln.max_pool %{{.+}} {{.*}} : (tensor<1x1x5x5xi8>) -> tensor<1x1x2x2xi8>
+func.func @max_pool_integers(%u: tensor<1x1x5x5xui8>, %s: tensor<1x1x5x5xi8>) {
+  %0 = kiln.max_pool %u {ceil_mode = false, dilations = array<i64: 1, 1>,
+                         kernel_shape = array<i64: 5, 5>, pads = array<i64: 2, 2, 2, 2>,
+                         strides = array<i64: 1, 1>}
+      : (tensor<1x1x5x5xui8>) -> tensor<1x1x5x5xui8>
+  %1 = kiln.max_pool %s {ceil_mode = false, dilations = array<i64: 1, 1>,
+                         kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>,
+                         strides = array<i64: 2, 2>}
+      : (tensor<1x1x5x5xi8>) -> tensor<1x1x2x2xi8>
+  return
+}
+
 // batch_norm with the default epsilon (elided) and an explicit one.
 // CHECK-LABEL: func.func @batch_norm(
 //  CHECK-SAME:     %[[X:[^:]+]]: tensor<1x4x8x8xf32>, %[[S:[^:]+]]: tensor<4xf32>, %[[B:[^:]+]]: tensor<4xf32>, %[[M:[^:]+]]: tensor<4xf32>, %[[V:[^:]+]]: tensor<4xf32>

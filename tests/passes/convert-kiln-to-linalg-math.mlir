@@ -104,6 +104,37 @@ func.func @casts(%u: tensor<2xui8>, %f: tensor<2xf32>) -> (tensor<2xi64>, tensor
 
 // -----
 
+// Casts to bf16 go through f32 and drop its low 16 bits (ONNX's opset <= 17
+// reference truncates), keeping NaN quiet; from bf16, extf to f32 first.
+// CHECK-LABEL: func.func @bf16_casts(
+//       CHECK:   linalg.generic
+//       CHECK:     %[[BITS:.+]] = arith.bitcast %{{.+}} : f32 to i32
+//       CHECK:     %[[SHR:.+]] = arith.shrui %[[BITS]], %{{.+}} : i32
+//       CHECK:     %[[HIGH:.+]] = arith.trunci %[[SHR]] : i32 to i16
+//       CHECK:     %[[QUIET:.+]] = arith.ori %[[HIGH]], %{{.+}} : i16
+//       CHECK:     %[[NAN:.+]] = arith.cmpf uno
+//       CHECK:     %[[SEL:.+]] = arith.select %[[NAN]], %[[QUIET]], %[[HIGH]] : i16
+//       CHECK:     arith.bitcast %[[SEL]] : i16 to bf16
+//   CHECK-NOT:     arith.truncf
+//       CHECK:   linalg.generic
+//       CHECK:     arith.sitofp %{{.+}} : i32 to f32
+//       CHECK:     arith.bitcast %{{.+}} : f32 to i32
+//       CHECK:   linalg.generic
+//       CHECK:     %[[W:.+]] = arith.extf %{{.+}} : bf16 to f32
+//       CHECK:     arith.truncf %[[W]] : f32 to f16
+//       CHECK:   linalg.generic
+//       CHECK:     %[[W2:.+]] = arith.extf %{{.+}} : bf16 to f32
+//       CHECK:     arith.fptosi %[[W2]] : f32 to i64
+func.func @bf16_casts(%f: tensor<2xf32>, %i: tensor<2xi32>, %b: tensor<2xbf16>) -> (tensor<2xbf16>, tensor<2xbf16>, tensor<2xf16>, tensor<2xi64>) {
+  %0 = kiln.cast %f : (tensor<2xf32>) -> tensor<2xbf16>
+  %1 = kiln.cast %i : (tensor<2xi32>) -> tensor<2xbf16>
+  %2 = kiln.cast %b : (tensor<2xbf16>) -> tensor<2xf16>
+  %3 = kiln.cast %b : (tensor<2xbf16>) -> tensor<2xi64>
+  return %0, %1, %2, %3 : tensor<2xbf16>, tensor<2xbf16>, tensor<2xf16>, tensor<2xi64>
+}
+
+// -----
+
 // Unary math maps to the math dialect; round is roundeven; where is select.
 // CHECK-LABEL: func.func @unary_and_where(
 //       CHECK:   math.roundeven

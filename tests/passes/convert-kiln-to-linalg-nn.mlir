@@ -111,6 +111,34 @@ func.func @max_pool_with_indices_two_accumulators(%x: tensor<1x1x4x4xf32>) -> (t
 
 // -----
 
+// On uint8 the values start at 0 and compare unsigned (cmpi ugt on the
+// signless bits); the indices start at -1, and the first position inside the
+// input takes over while the index is still -1, so a window of zeros points
+// at its first real position rather than keeping -1 (or padding).
+// CHECK-LABEL: func.func @max_pool_with_indices_unsigned(
+//   CHECK-DAG:   %[[ZERO:.+]] = arith.constant 0 : i8
+//   CHECK-DAG:   %[[NONE:.+]] = arith.constant -1 : i64
+//       CHECK:   %[[LOWEST:.+]] = builtin.unrealized_conversion_cast %[[ZERO]] : i8 to ui8
+//       CHECK:   tensor.pad
+//       CHECK:     tensor.yield %[[LOWEST]] : ui8
+//       CHECK:   linalg.fill ins(%[[LOWEST]] : ui8)
+//       CHECK:   linalg.fill ins(%[[NONE]] : i64)
+//       CHECK:   linalg.generic
+//       CHECK:     %[[GT:.+]] = arith.cmpi ugt, %{{.+}}, %{{.+}} : i8
+//       CHECK:     arith.cmpi ult, %{{.+}}, %{{.+}} : index
+//       CHECK:     arith.cmpi ult, %{{.+}}, %{{.+}} : index
+//       CHECK:     %[[UNSET:.+]] = arith.cmpi slt, %{{.+}}, %{{.+}} : i64
+//       CHECK:     %[[FIRST:.+]] = arith.andi %[[UNSET]], %{{.+}} : i1
+//       CHECK:     %[[TAKE:.+]] = arith.ori %[[GT]], %[[FIRST]] : i1
+//       CHECK:     arith.select %[[TAKE]], %{{.+}}, %{{.+}} : ui8
+//       CHECK:     arith.select %[[TAKE]], %{{.+}}, %{{.+}} : i64
+func.func @max_pool_with_indices_unsigned(%x: tensor<1x1x5x5xui8>) -> (tensor<1x1x3x3xui8>, tensor<1x1x3x3xi64>) {
+  %0, %1 = kiln.max_pool_with_indices %x {ceil_mode = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, storage_order = 0 : i64, strides = array<i64: 2, 2>} : (tensor<1x1x5x5xui8>) -> (tensor<1x1x3x3xui8>, tensor<1x1x3x3xi64>)
+  return %0, %1 : tensor<1x1x3x3xui8>, tensor<1x1x3x3xi64>
+}
+
+// -----
+
 // Global max pooling reduces the spatial dims from -inf.
 // CHECK-LABEL: func.func @global_max_pool(
 //       CHECK:   arith.constant 0xFF800000 : f32

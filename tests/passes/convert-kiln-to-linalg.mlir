@@ -134,6 +134,38 @@ func.func @max_pool_pads_with_minus_infinity(%x: tensor<1x2x9x9xf32>) -> tensor<
 
 // -----
 
+// Unsigned max pooling pads and starts with 0 and compares unsigned: arith
+// takes signless integers, so the ui8 scalars are cast to i8 and back.
+// CHECK-LABEL: func.func @max_pool_unsigned(
+//       CHECK:   %[[ZERO:.+]] = arith.constant 0 : i8
+//       CHECK:   %[[LOWEST:.+]] = builtin.unrealized_conversion_cast %[[ZERO]] : i8 to ui8
+//       CHECK:   tensor.pad %{{.+}} low[0, 0, 2, 2] high[0, 0, 2, 2]
+//       CHECK:     tensor.yield %[[LOWEST]] : ui8
+//       CHECK:   linalg.fill ins(%[[LOWEST]] : ui8)
+//       CHECK:   linalg.generic
+//       CHECK:     arith.maxui %{{.+}}, %{{.+}} : i8
+func.func @max_pool_unsigned(%x: tensor<1x1x5x5xui8>) -> tensor<1x1x5x5xui8> {
+  %0 = kiln.max_pool %x {ceil_mode = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 5, 5>, pads = array<i64: 2, 2, 2, 2>, strides = array<i64: 1, 1>} : (tensor<1x1x5x5xui8>) -> tensor<1x1x5x5xui8>
+  return %0 : tensor<1x1x5x5xui8>
+}
+
+// -----
+
+// Signed (signless i8) max pooling pads with -128 and compares signed.
+// CHECK-LABEL: func.func @max_pool_signed(
+//       CHECK:   %[[LOWEST:.+]] = arith.constant -128 : i8
+//       CHECK:   tensor.pad
+//       CHECK:     tensor.yield %[[LOWEST]] : i8
+//       CHECK:   linalg.fill ins(%[[LOWEST]] : i8)
+//       CHECK:   linalg.generic
+//       CHECK:     arith.maxsi
+func.func @max_pool_signed(%x: tensor<1x1x5x5xi8>) -> tensor<1x1x3x3xi8> {
+  %0 = kiln.max_pool %x {ceil_mode = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x1x5x5xi8>) -> tensor<1x1x3x3xi8>
+  return %0 : tensor<1x1x3x3xi8>
+}
+
+// -----
+
 // Softmax subtracts the row max before exp, then divides by the sum.
 // CHECK-LABEL: func.func @softmax_is_stable(
 //       CHECK:   %[[MAX:.+]] = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]

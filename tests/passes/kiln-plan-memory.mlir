@@ -58,3 +58,42 @@ func.func @nothing_to_plan(%x: memref<4xf32>, %y: memref<4xf32>) {
   linalg.copy ins(%x : memref<4xf32>) outs(%y : memref<4xf32>)
   return
 }
+
+// -----
+
+// A zero-size buffer takes no arena bytes: it is not planned but becomes an
+// empty stack allocation, so a function whose only buffer is empty takes no
+// scratch argument (the ABI passes scratch only when scratch_bytes > 0).
+// CHECK-LABEL: func.func @empty_buffer_is_not_planned(
+//  CHECK-SAME:     %{{.+}}: memref<4x0xf32>, %{{.+}}: memref<4x0xf32>)
+//  CHECK-SAME:     arena_bytes = 0 : i64, buffers = []
+//   CHECK-NOT:   memref.alloc()
+//       CHECK:   %[[E:.+]] = memref.alloca() : memref<4x0xf32>
+//       CHECK:   linalg.copy ins(%{{.+}} : memref<4x0xf32>) outs(%[[E]] : memref<4x0xf32>)
+//   CHECK-NOT:   memref.dealloc
+func.func @empty_buffer_is_not_planned(%x: memref<4x0xf32>, %y: memref<4x0xf32>) {
+  %a = memref.alloc() : memref<4x0xf32>
+  linalg.copy ins(%x : memref<4x0xf32>) outs(%a : memref<4x0xf32>)
+  linalg.copy ins(%a : memref<4x0xf32>) outs(%y : memref<4x0xf32>)
+  memref.dealloc %a : memref<4x0xf32>
+  return
+}
+
+// -----
+
+// Next to planned buffers, an empty one still takes no bytes.
+// CHECK-LABEL: func.func @empty_buffer_next_to_planned(
+//  CHECK-SAME:     memref<64xi8> {kiln.scratch}
+//  CHECK-SAME:     arena_bytes = 64 : i64
+//  CHECK-SAME:     buffers = [{bytes = 16 : i64
+//       CHECK:   memref.view {{.*}} to memref<4xf32>
+//       CHECK:   memref.alloca() : memref<0x4xf32>
+func.func @empty_buffer_next_to_planned(%x: memref<4xf32>, %e: memref<0x4xf32>, %y: memref<4xf32>, %z: memref<0x4xf32>) {
+  %a = memref.alloc() : memref<4xf32>
+  linalg.copy ins(%x : memref<4xf32>) outs(%a : memref<4xf32>)
+  %b = memref.alloc() : memref<0x4xf32>
+  linalg.copy ins(%e : memref<0x4xf32>) outs(%b : memref<0x4xf32>)
+  linalg.copy ins(%a : memref<4xf32>) outs(%y : memref<4xf32>)
+  linalg.copy ins(%b : memref<0x4xf32>) outs(%z : memref<0x4xf32>)
+  return
+}

@@ -61,3 +61,19 @@ func.func @disjoint_lifetimes_share(%x: memref<64xf32>, %y: memref<64xf32>,
   linalg.copy ins(%b : memref<64xf32>) outs(%x : memref<64xf32>)
   return
 }
+
+// -----
+
+// An empty view has no bytes to share: inside a live buffer it is no
+// conflict.
+func.func @empty_view_overlaps_nothing(%x: memref<64xf32>, %e: memref<0x4xf32>,
+                                       %s: memref<256xi8> {kiln.scratch}) {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %a = memref.view %s[%c0][] : memref<256xi8> to memref<64xf32>
+  linalg.copy ins(%x : memref<64xf32>) outs(%a : memref<64xf32>)
+  %b = memref.view %s[%c64][] : memref<256xi8> to memref<0x4xf32>
+  linalg.copy ins(%e : memref<0x4xf32>) outs(%b : memref<0x4xf32>)
+  linalg.copy ins(%a : memref<64xf32>) outs(%x : memref<64xf32>)
+  return
+}

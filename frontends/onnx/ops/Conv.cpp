@@ -292,7 +292,8 @@ void registerConvOps(OpRegistry &registry) {
                     return why;
                   return checkAutoPad(node);
                 },
-                ElementTypes::Float});
+                // Floats, int8 and uint8 (the ops' ODS constraints).
+                ElementTypes::Any});
   registry.add({"AveragePool",
                 {"auto_pad", "ceil_mode", "count_include_pad", "kernel_shape",
                  "pads", "strides"},

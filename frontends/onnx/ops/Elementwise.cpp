@@ -152,7 +152,8 @@ mlir::LogicalResult importIsInf(NodeImporter &n) {
 /// Why kiln cannot cast from or to ONNX element type \p type, if it cannot.
 std::optional<std::string> castUnsupported(int32_t type) {
   switch (type) {
-  case TP::FLOAT: case TP::DOUBLE: case TP::FLOAT16: case TP::BOOL:
+  case TP::FLOAT: case TP::DOUBLE: case TP::FLOAT16: case TP::BFLOAT16:
+  case TP::BOOL:
   case TP::INT8: case TP::INT16: case TP::INT32: case TP::INT64:
   case TP::UINT8: case TP::UINT16: case TP::UINT32: case TP::UINT64:
     return std::nullopt;
@@ -168,8 +169,6 @@ mlir::LogicalResult castTo(NodeImporter &n, mlir::Type element) {
   if (mlir::failed(x))
     return mlir::failure();
   auto type = mlir::cast<mlir::RankedTensorType>(x->getType());
-  if (type.getElementType().isBF16() || element.isBF16())
-    return n.emitError() << "casts from or to BFLOAT16 are not supported";
   if (type.getElementType() == element)
     return n.setResult(*x);
   return n.setResult(
@@ -200,7 +199,7 @@ std::optional<std::string> checkCast(const ::onnx::NodeProto &node) {
       if (std::optional<std::string> type =
               castUnsupported(static_cast<int32_t>(attr.i())))
         return "Cast to " + *type + " (kiln casts between bool, integer, "
-               "float16, float and double)";
+               "float16, bfloat16, float and double)";
   return std::nullopt;
 }
 

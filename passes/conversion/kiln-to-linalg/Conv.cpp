@@ -531,12 +531,54 @@ struct ConvTransposeLowering : OpRewritePattern<ConvTransposeOp> {
   }
 };
 
-/// Shared by max and average pooling: pads, then reduces each window with
-/// \p combine starting from \p init.
+/// Casts scalar \p value to \p type when they differ (iN <-> uiN only): arith
+/// works on signless integers, kiln tensors of unsigned ONNX types hold uiN.
+Value castScalar(OpBuilder &b, Location loc, Value value, Type type) {
+  if (value.getType() == type)
+    return value;
+  return b.create<UnrealizedConversionCastOp>(loc, type, value).getResult(0);
+}
+
+/// The smallest value of element type \p type, as a scalar of that type:
+/// -inf for floats, 0 for unsigned and INT_MIN for signless (signed)
+/// integers. Max pooling pads and starts with it, so padding never wins.
+Value lowestScalar(OpBuilder &b, Location loc, Type type) {
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return b.create<arith::ConstantOp>(
+        loc, b.getFloatAttr(floatType,
+                            -std::numeric_limits<double>::infinity()));
+  unsigned width = type.getIntOrFloatBitWidth();
+  APInt lowest = type.isUnsignedInteger() ? APInt::getMinValue(width)
+                                          : APInt::getSignedMinValue(width);
+  Value constant = b.create<arith::ConstantOp>(
+      loc, b.getIntegerAttr(b.getIntegerType(width), lowest));
+  return castScalar(b, loc, constant, type);
+}
+
+/// padConstant with a scalar \p value of \p input's element type (which
+/// may be unsigned, where an arith constant cannot be).
+Value padWith(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,
+              ArrayRef<int64_t> high, Value value) {
+  if (llvm::all_of(low, [](int64_t p) { return p == 0; }) &&
+      llvm::all_of(high, [](int64_t p) { return p == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  for (size_t i = 0; i < shape.size(); ++i)
+    shape[i] += low[i] + high[i];
+  return b.create<tensor::PadOp>(
+      loc, type.clone(shape), input,
+      getAsIndexOpFoldResult(b.getContext(), low),
+      getAsIndexOpFoldResult(b.getContext(), high), value);
+}
+
+/// Shared by max and average pooling: pads with scalar \p padValue, then
+/// reduces each window with \p combine starting from scalar \p init (both
+/// of the result's element type).
 Value poolWindows(PatternRewriter &rewriter, Location loc, Value source,
                   RankedTensorType resultType, ArrayRef<int64_t> kernel,
                   ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
-                  ArrayRef<int64_t> dilations, double padValue, double init,
+                  ArrayRef<int64_t> dilations, Value padValue, Value init,
                   ScalarFn combine) {
   MLIRContext *context = rewriter.getContext();
   auto inputType = cast<RankedTensorType>(source.getType());
@@ -545,7 +587,7 @@ Value poolWindows(PatternRewriter &rewriter, Location loc, Value source,
   SmallVector<int64_t> low, high;
   windowPads(inputType, resultType.getShape(), kernel, strides, pads, dilations,
              low, high);
-  Value input = padConstant(rewriter, loc, source, low, high, padValue);
+  Value input = padWith(rewriter, loc, source, low, high, padValue);
   // The window operand only gives the tap loops their extents.
   Value window = rewriter.create<tensor::EmptyOp>(loc, kernel, element);
 
@@ -562,7 +604,11 @@ Value poolWindows(PatternRewriter &rewriter, Location loc, Value source,
   SmallVector<utils::IteratorType> iterators(2 + spatial,
                                              utils::IteratorType::parallel);
   iterators.append(spatial, utils::IteratorType::reduction);
-  Value filled = filledTensor(rewriter, loc, resultType, init);
+  Value filled =
+      rewriter
+          .create<linalg::FillOp>(loc, init,
+                                  emptyTensor(rewriter, loc, resultType))
+          .getResult(0);
   return rewriter
       .create<linalg::GenericOp>(
           loc, resultType, ValueRange{input, window}, filled, maps, iterators,
@@ -572,28 +618,53 @@ Value poolWindows(PatternRewriter &rewriter, Location loc, Value source,
       .getResult(0);
 }
 
+/// poolWindows with float constants \p padValue and \p init.
+Value poolWindows(PatternRewriter &rewriter, Location loc, Value source,
+                  RankedTensorType resultType, ArrayRef<int64_t> kernel,
+                  ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                  ArrayRef<int64_t> dilations, double padValue, double init,
+                  ScalarFn combine) {
+  Type element = resultType.getElementType();
+  return poolWindows(rewriter, loc, source, resultType, kernel, strides, pads,
+                     dilations, scalarConstant(rewriter, loc, element, padValue),
+                     scalarConstant(rewriter, loc, element, init), combine);
+}
+
+/// Floats combine with arith.maximumf; integers with arith.maxsi (signless,
+/// i.e. signed ONNX types) or arith.maxui on their signless bits (uiN).
 struct MaxPoolLowering : OpRewritePattern<MaxPoolOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MaxPoolOp op,
                                 PatternRewriter &rewriter) const override {
-    double lowest = -std::numeric_limits<double>::infinity();
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type element = resultType.getElementType();
+    Value lowest = lowestScalar(rewriter, loc, element);
+    auto combine = [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+      if (isa<FloatType>(element))
+        return b.create<arith::MaximumFOp>(l, args[0], args[1]);
+      Type bits = b.getIntegerType(element.getIntOrFloatBitWidth());
+      Value x = castScalar(b, l, args[0], bits);
+      Value y = castScalar(b, l, args[1], bits);
+      Value max = isUnsigned(element)
+                      ? b.create<arith::MaxUIOp>(l, x, y).getResult()
+                      : b.create<arith::MaxSIOp>(l, x, y).getResult();
+      return castScalar(b, l, max, element);
+    };
     rewriter.replaceOp(
-        op, poolWindows(rewriter, op.getLoc(), op.getInput(),
-                        cast<RankedTensorType>(op.getType()),
+        op, poolWindows(rewriter, loc, op.getInput(), resultType,
                         op.getKernelShape(), op.getStrides(), op.getPads(),
-                        op.getDilations(), lowest, lowest,
-                        [](OpBuilder &b, Location l, ValueRange args) {
-                          return b.create<arith::MaximumFOp>(l, args[0], args[1])
-                              .getResult();
-                        }));
+                        op.getDilations(), lowest, lowest, combine));
     return success();
   }
 };
 
 /// Max pooling that tracks where each maximum is: one generic with two
-/// accumulators (value, flat index). A position replaces the running
-/// maximum only when strictly greater, so ties keep the first position in
-/// row-major window order; padding is -inf and never wins.
+/// accumulators (value, flat index). Both start at (lowest, -1); a position
+/// takes over when strictly greater, or when it is the first one inside the
+/// input (index still -1), so a window of lowest values (0 for uint8, -inf)
+/// points at its first real position. Ties keep the first position in
+/// row-major window order; padding (lowest) never wins.
 struct MaxPoolWithIndicesLowering : OpRewritePattern<MaxPoolWithIndicesOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MaxPoolWithIndicesOp op,
@@ -607,11 +678,11 @@ struct MaxPoolWithIndicesLowering : OpRewritePattern<MaxPoolWithIndicesOp> {
     int64_t spatial = inputType.getRank() - 2;
     ArrayRef<int64_t> kernel = op.getKernelShape(), strides = op.getStrides(),
                       pads = op.getPads(), dilations = op.getDilations();
-    double lowest = -std::numeric_limits<double>::infinity();
+    Value lowest = lowestScalar(rewriter, loc, element);
     SmallVector<int64_t> low, high;
     windowPads(inputType, valuesType.getShape(), kernel, strides, pads,
                dilations, low, high);
-    Value input = padConstant(rewriter, loc, op.getInput(), low, high, lowest);
+    Value input = padWith(rewriter, loc, op.getInput(), low, high, lowest);
     Value window = rewriter.create<tensor::EmptyOp>(loc, kernel, element);
 
     int64_t loops = 2 + 2 * spatial;
@@ -664,17 +735,42 @@ struct MaxPoolWithIndicesLowering : OpRewritePattern<MaxPoolWithIndicesOp> {
           flat = mulAdd(flat, in[2 + i], positions[i]);
       }
       Value flat64 = b.create<arith::IndexCastOp>(l, b.getI64Type(), flat);
-      Value greater = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT,
-                                              args[0], args[2]);
+      Value greater;
+      if (isa<FloatType>(element)) {
+        greater = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT,
+                                          args[0], args[2]);
+      } else {
+        Type bits = b.getIntegerType(element.getIntOrFloatBitWidth());
+        greater = b.create<arith::CmpIOp>(
+            l,
+            isUnsigned(element) ? arith::CmpIPredicate::ugt
+                                : arith::CmpIPredicate::sgt,
+            castScalar(b, l, args[0], bits), castScalar(b, l, args[2], bits));
+      }
+      // Inside the unpadded input: 0 <= position < size (unsigned compare).
+      Value inside = b.create<arith::ConstantIntOp>(l, 1, 1);
+      for (int64_t i = 0; i < spatial; ++i)
+        inside = b.create<arith::AndIOp>(
+            l, inside,
+            b.create<arith::CmpIOp>(l, arith::CmpIPredicate::ult, positions[i],
+                                    constant(in[2 + i])));
+      Value none = b.create<arith::CmpIOp>(
+          l, arith::CmpIPredicate::slt, args[3],
+          b.create<arith::ConstantIntOp>(l, 0, 64));
+      Value take = b.create<arith::OrIOp>(
+          l, greater, b.create<arith::AndIOp>(l, none, inside));
       b.create<linalg::YieldOp>(
-          l, ValueRange{b.create<arith::SelectOp>(l, greater, args[0], args[2]),
-                        b.create<arith::SelectOp>(l, greater, flat64,
-                                                  args[3])});
+          l, ValueRange{b.create<arith::SelectOp>(l, take, args[0], args[2]),
+                        b.create<arith::SelectOp>(l, take, flat64, args[3])});
     };
+    Value values =
+        rewriter
+            .create<linalg::FillOp>(loc, lowest,
+                                    emptyTensor(rewriter, loc, valuesType))
+            .getResult(0);
     auto generic = rewriter.create<linalg::GenericOp>(
         loc, TypeRange{valuesType, indicesType}, ValueRange{input, window},
-        ValueRange{filledTensor(rewriter, loc, valuesType, lowest),
-                   filledTensor(rewriter, loc, indicesType, 0.0)},
+        ValueRange{values, filledTensor(rewriter, loc, indicesType, -1.0)},
         maps, iterators, body);
     rewriter.replaceOp(op, generic.getResults());
     return success();

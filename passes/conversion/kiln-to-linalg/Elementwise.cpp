@@ -53,9 +53,33 @@ struct Scalars {
 /// to kiln element type \p to, as a signless scalar. Integers convert with
 /// the signedness of their type (bool as unsigned); anything converts to
 /// bool as `x != 0`.
+/// \returns f32 scalar \p x as bf16 the way kiln.cast defines it: its low
+/// 16 bits dropped (truncation toward zero, as ONNX's opset <= 17 reference),
+/// a NaN kept quiet.
+Value truncateToBF16(OpBuilder &b, Location loc, Value x) {
+  Type i16 = b.getI16Type(), i32 = b.getI32Type();
+  Value bits = b.create<arith::BitcastOp>(loc, i32, x);
+  Value high = b.create<arith::TruncIOp>(
+      loc, i16,
+      b.create<arith::ShRUIOp>(loc, bits, scalarConstant(b, loc, i32, 16)));
+  Value quiet =
+      b.create<arith::OrIOp>(loc, high, scalarConstant(b, loc, i16, 0x40));
+  Value isNaN =
+      b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO, x, x);
+  return b.create<arith::BitcastOp>(
+      loc, b.getBF16Type(), b.create<arith::SelectOp>(loc, isNaN, quiet, high));
+}
+
 Value convertScalar(OpBuilder &b, Location loc, Value x, Type from, Type to) {
   if (from == to)
     return x;
+  // bf16 goes through f32 both ways (bf16 -> f32 is exact).
+  Type f32 = b.getF32Type();
+  if (to.isBF16())
+    return truncateToBF16(b, loc, convertScalar(b, loc, x, from, f32));
+  if (from.isBF16() && !to.isInteger(1))
+    return convertScalar(b, loc, b.create<arith::ExtFOp>(loc, f32, x), f32,
+                         to);
   Type target = signless(to);
   bool fromFloat = isa<FloatType>(from), toFloat = isa<FloatType>(to);
   bool fromUnsigned = from.isUnsignedInteger() || from.isInteger(1);
@@ -71,11 +95,7 @@ Value convertScalar(OpBuilder &b, Location loc, Value x, Type from, Type to) {
   if (fromFloat && toFloat) {
     if (toWidth > fromWidth)
       return b.create<arith::ExtFOp>(loc, target, x);
-    if (toWidth < fromWidth)
-      return b.create<arith::TruncFOp>(loc, target, x);
-    // f16 <-> bf16: through f32.
-    Value wide = b.create<arith::ExtFOp>(loc, b.getF32Type(), x);
-    return b.create<arith::TruncFOp>(loc, target, wide);
+    return b.create<arith::TruncFOp>(loc, target, x);
   }
   if (fromFloat) {
     if (to.isUnsignedInteger())
