@@ -1,6 +1,6 @@
-"""gemm.py - single-core f32 matmul throughput of kiln-compiled code.
+"""gemm.py - f32 matmul throughput of kiln-compiled code, 1 and 2 threads.
 
-Usage: /usr/bin/python3 bench/gemm.py [--quick] [--kiln PATH] [--core N]
+Usage: /usr/bin/python3 bench/gemm.py [--quick] [--kiln PATH] [--threads 1,2]
                                       [--seconds S] [--out FILE]
 
 For each N in 256, 512, 1024, 2048 (--quick drops 2048) the script writes an
@@ -10,8 +10,14 @@ reference, then times NAME_run through ctypes: warm-up calls, then repeated
 calls for about --seconds, reporting the median (and the best) as GFLOP/s =
 2 N^3 / time. numpy.matmul on the same inputs is timed the same way, and a
 tiny C loop of independent FMA chains, compiled with clang-19 -O3
--march=native, measures the core's f32 peak. Everything runs pinned to one
-core (like `taskset -c 0`) with BLAS threading forced to one thread.
+-march=native, measures the core's f32 peak.
+
+Each thread count T of --threads runs in its own process pinned to the
+first T cores (like `taskset -c 0-(T-1)`), with kiln's model compiled with
+`--threads T` and KILN_NUM_THREADS=T, and the BLAS under numpy limited to T
+threads (OPENBLAS_NUM_THREADS and friends, which must be set before numpy
+loads). OPENBLAS_CORETYPE is removed from that environment: this workplace
+sets it to Haswell, which would pin OpenBLAS to its AVX2 kernels.
 
 The markdown table goes to stdout and to bench/results/gemm.md (or --out),
 headed by the date, the command, the machine and the tool versions.
@@ -19,6 +25,7 @@ headed by the date, the command, the machine and the tool versions.
 import argparse
 import ctypes
 import datetime
+import json
 import os
 import platform
 import re
@@ -29,10 +36,12 @@ import sys
 import tempfile
 import time
 
-# Single-threaded BLAS for a fair single-core comparison; must precede numpy.
+# The BLAS gets as many threads as kiln (set by the parent process for each
+# thread count); must precede numpy.
+THREADS = int(os.environ.get("KILN_GEMM_THREADS", "1"))
 for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-            "BLIS_NUM_THREADS"):
-    os.environ[var] = "1"
+            "BLIS_NUM_THREADS", "KILN_NUM_THREADS"):
+    os.environ[var] = str(THREADS)
 
 import numpy as np  # noqa: E402
 import onnx  # noqa: E402
@@ -170,7 +179,7 @@ def blas_library():
     return lib, kind
 
 
-def measure_peak(workdir, core):
+def measure_peak(workdir):
     src = os.path.join(workdir, "peak.c")
     exe = os.path.join(workdir, "peak")
     with open(src, "w") as f:
@@ -188,26 +197,12 @@ def cpu_model():
     return platform.processor()
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="skip N=2048")
-    parser.add_argument("--kiln", help="the kiln driver (default: PATH, then "
-                        "../build/bin/kiln next to the repository)")
-    parser.add_argument("--core", type=int, default=0, help="CPU to pin to")
-    parser.add_argument("--seconds", type=float, default=2.0,
-                        help="timing budget per measurement")
-    parser.add_argument("--out", default=os.path.join(HERE, "results",
-                                                      "gemm.md"))
-    args = parser.parse_args()
-
-    os.sched_setaffinity(0, {args.core})  # inherited by the peak program
-    kiln = find_kiln(args.kiln)
+def measure(args, kiln):
+    """Times every size at THREADS threads; \returns the rows as a dict."""
     sizes = [256, 512, 1024] + ([] if args.quick else [2048])
-    load_before = os.getloadavg()
     workdir = tempfile.mkdtemp(prefix="kiln-gemm-")
     rng = np.random.default_rng(0)
-
-    peak, lanes, chains = measure_peak(workdir, args.core)
+    peak, lanes, chains = measure_peak(workdir)
     blas_path, blas_kind = blas_library()
     rows = []
     for n in sizes:
@@ -215,7 +210,7 @@ def main():
         model = os.path.join(workdir, name + ".onnx")
         make_model(model, n)
         run([kiln, "compile", model, "--emit=shared", f"--name={name}",
-             "-o", workdir])
+             f"--threads={THREADS}", "-o", workdir])
         lib = ctypes.CDLL(os.path.join(workdir, f"lib{name}.so"))
         entry = getattr(lib, name + "_run")
         entry.restype = None
@@ -246,44 +241,93 @@ def main():
                                  args.seconds, warmup=1)
         rows.append((n, [flop / t / 1e9 for t in kiln_times],
                      [flop / t / 1e9 for t in numpy_times], error))
-        print(f"N={n}: kiln {rows[-1][1][0]:.1f} GFLOP/s, numpy "
-              f"{rows[-1][2][0]:.2f} GFLOP/s", file=sys.stderr)
-    load_after = os.getloadavg()
+        print(f"{THREADS} thread(s) N={n}: kiln {rows[-1][1][0]:.1f} "
+              f"GFLOP/s, numpy {rows[-1][2][0]:.2f} GFLOP/s", file=sys.stderr)
     shutil.rmtree(workdir)
+    return {"threads": THREADS, "peak": peak, "lanes": lanes,
+            "chains": chains, "blas_path": blas_path, "blas_kind": blas_kind,
+            "rows": rows}
 
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip N=2048")
+    parser.add_argument("--kiln", help="the kiln driver (default: PATH, then "
+                        "../build/bin/kiln next to the repository)")
+    parser.add_argument("--threads", default="1,2",
+                        help="thread counts, each pinned to the first cores")
+    parser.add_argument("--seconds", type=float, default=2.0,
+                        help="timing budget per measurement")
+    parser.add_argument("--out", default=os.path.join(HERE, "results",
+                                                      "gemm.md"))
+    parser.add_argument("--child", action="store_true",
+                        help=argparse.SUPPRESS)  # one thread count, as JSON
+    args = parser.parse_args()
+    kiln = find_kiln(args.kiln)
+    if args.child:
+        json.dump(measure(args, kiln), sys.stdout)
+        return
+
+    load_before = os.getloadavg()
+    results = []
+    for threads in [int(t) for t in args.threads.split(",")]:
+        env = dict(os.environ, KILN_GEMM_THREADS=str(threads))
+        env.pop("OPENBLAS_CORETYPE", None)
+        cmd = ["taskset", "-c", f"0-{threads - 1}", sys.executable,
+               os.path.abspath(__file__), "--child", "--kiln", kiln,
+               "--seconds", str(args.seconds)] + (["--quick"] if args.quick
+                                                  else [])
+        proc = subprocess.run(cmd, check=True, stdout=subprocess.PIPE,
+                              text=True, env=env)
+        results.append(json.loads(proc.stdout))
+    load_after = os.getloadavg()
+
+    first = results[0]
+    peak = first["peak"]
     command = " ".join(["/usr/bin/python3"] +
                        [shlex.quote(a) for a in sys.argv])
     lines = [
-        "# Single-core f32 GEMM (C = A x B, square N x N)",
+        "# f32 GEMM (C = A x B, square N x N) at " +
+        " and ".join(f"{r['threads']}" for r in results) + " thread(s)",
         "",
         f"- Date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
-        f"- Command: `{command}` (pinned to CPU {args.core}, "
-        "equivalent to `taskset -c "
-        f"{args.core}`)",
+        f"- Command: `{command}` (each thread count T pinned to the first T "
+        "cores, like `taskset -c 0-(T-1)`)",
         f"- CPU: {cpu_model()}, {os.cpu_count()} logical CPUs; "
         f"load average {load_before[0]:.2f} before, "
         f"{load_after[0]:.2f} after (other work on the machine skews the "
         "median; the best run is less sensitive)",
         f"- kiln: {run([kiln, '--version']).strip()} "
-        f"(`kiln compile --emit=shared`, `NAME_run` called through ctypes)",
+        "(`kiln compile --emit=shared --threads T`, `NAME_run` called "
+        "through ctypes)",
         f"- Peak: {peak:.1f} GFLOP/s single-core f32, measured by "
-        f"{chains} independent {lanes}-lane FMA chains "
+        f"{first['chains']} independent {first['lanes']}-lane FMA chains "
         f"({run(['clang-19', '--version']).splitlines()[0]}, "
-        "-O3 -march=native)",
-        f"- NumPy {np.__version__}, numpy.matmul on {blas_kind}: "
-        f"`{blas_path}`",
+        "-O3 -march=native); the 2-core peak is twice that",
+        f"- NumPy {np.__version__}, numpy.matmul on {first['blas_kind']}: "
+        f"`{first['blas_path']}`, with as many threads as kiln "
+        "(OPENBLAS_CORETYPE unset for these runs only)",
         f"- Timing: warm-up, then repeated calls for about {args.seconds:g} s "
         "per cell; GFLOP/s = 2 N^3 / seconds per call; median and best wall "
-        "clock, and the median of the thread's CPU time",
-        "",
-        "| N | kiln median GFLOP/s | kiln best | kiln CPU-time median "
-        "| % of peak (median) | numpy median | numpy best | kiln error |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "clock",
     ]
-    for n, (km, kb, kc), (nm, nb, _), err in rows:
-        lines.append(f"| {n} | {km:.1f} | {kb:.1f} | {kc:.1f} "
-                     f"| {100 * km / peak:.0f}% | {nm:.2f} | {nb:.2f} "
-                     f"| {err:.1e} |")
+    for result in results:
+        threads = result["threads"]
+        lines += [
+            "",
+            f"## {threads} thread{'s' if threads > 1 else ''}",
+            "",
+            "| N | kiln median GFLOP/s | kiln best | % of peak "
+            f"({threads} core{'s' if threads > 1 else ''}) "
+            "| speed-up over 1 thread | numpy median | numpy best | kiln error |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for i, (n, (km, kb, _), (nm, nb, _), err) in enumerate(result["rows"]):
+            one = first["rows"][i][1][0] if first["threads"] == 1 else None
+            speedup = f"{km / one:.2f}x" if one else "-"
+            lines.append(f"| {n} | {km:.1f} | {kb:.1f} "
+                         f"| {100 * km / (peak * threads):.0f}% | {speedup} "
+                         f"| {nm:.1f} | {nb:.1f} | {err:.1e} |")
     lines.append("")
     lines.append("kiln error: max over C of |kiln - float64 reference| / "
                  "(|A| |B|), i.e. relative to the sum of |a_ik b_kj|; the "

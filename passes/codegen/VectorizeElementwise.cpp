@@ -92,9 +92,31 @@ std::optional<Stride> strideAlong(AffineMap map, unsigned dim) {
   return stride;
 }
 
+/// \returns true if \p op, a math op, still lowers once it works on vectors:
+/// convert-math-to-llvm turns it into an LLVM intrinsic (which the backend
+/// scalarizes if it must), or, on f32, kiln-approximate-math into a
+/// polynomial. The others (math.tan, math.sinh, ..., and f64 tanh) become
+/// libm calls, and that lowering runs after the vector dialect is gone.
+bool lowersOnVectors(Operation &op) {
+  if (isa<math::AbsFOp, math::AbsIOp, math::CeilOp, math::FloorOp,
+          math::CopySignOp, math::CountLeadingZerosOp,
+          math::CountTrailingZerosOp, math::CtPopOp, math::ExpOp,
+          math::Exp2Op, math::ExpM1Op, math::FmaOp, math::LogOp,
+          math::Log10Op, math::Log1pOp, math::Log2Op, math::PowFOp,
+          math::RoundOp, math::RoundEvenOp, math::RsqrtOp, math::SqrtOp,
+          math::TruncOp, math::SinOp, math::CosOp>(op))
+    return true;
+  return isa<math::TanhOp, math::ErfOp, math::AtanOp, math::Atan2Op,
+             math::CbrtOp>(op) &&
+         llvm::all_of(op.getResultTypes(),
+                      [](Type type) { return type.isF32(); });
+}
+
 /// \returns true if \p op is an op this pass vectorizes: all loops parallel,
-/// buffers of static shape, a payload of arith/math ops only, and operands
-/// that move along the innermost loop with a constant stride.
+/// buffers of static shape with byte-sized elements (a vector of i1 would
+/// be read as packed bits from memory that holds one byte per bool), a
+/// payload of arith ops and vectorizable math ops only, and operands that
+/// move along the innermost loop with a constant stride.
 bool isCandidate(linalg::LinalgOp op) {
   if (!op.hasPureBufferSemantics() || op.hasDynamicShape() ||
       op.getNumLoops() == 0 ||
@@ -106,6 +128,8 @@ bool isCandidate(linalg::LinalgOp op) {
     return false;
   for (Operation &inner : op->getRegion(0).front()) {
     Dialect *dialect = inner.getDialect();
+    if (isa_and_nonnull<math::MathDialect>(dialect) && !lowersOnVectors(inner))
+      return false;
     if (!isa<linalg::YieldOp>(inner) &&
         !isa_and_nonnull<arith::ArithDialect, math::MathDialect>(dialect))
       return false;
@@ -118,6 +142,10 @@ bool isCandidate(linalg::LinalgOp op) {
     auto type = dyn_cast<MemRefType>(operand.get().getType());
     if (!type)
       return false; // A scalar operand (linalg.fill's value).
+    if (!type.getElementType().isIntOrIndexOrFloat() ||
+        (!type.getElementType().isIndex() &&
+         type.getElementTypeBitWidth() % 8 != 0))
+      return false;
     std::optional<Stride> stride =
         strideAlong(op.getMatchingIndexingMap(&operand), innermost);
     if (!stride)

@@ -101,3 +101,41 @@ func.func @left_alone(%x: memref<8x64xf32>, %sum: memref<8xf32>, %x2: memref<2x6
   }
   return
 }
+
+// -----
+
+// Left alone: bool buffers (one byte per element in memory, a vector<Nxi1>
+// would be read as packed bits), and math that would become a libm call
+// (math.tan; f64 math.tanh) after the vector dialect is lowered.
+// CHECK-LABEL: func.func @bool_and_libm_left_alone(
+//       CHECK:   linalg.generic
+//       CHECK:   linalg.generic
+//       CHECK:   linalg.generic
+//   CHECK-NOT:   vector.
+func.func @bool_and_libm_left_alone(%a: memref<64xi1>, %b: memref<64xi1>,
+                                    %x: memref<64xf32>, %y: memref<64xf32>,
+                                    %d: memref<64xf64>, %e: memref<64xf64>) {
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                  iterator_types = ["parallel"]}
+      ins(%a : memref<64xi1>) outs(%b : memref<64xi1>) {
+  ^bb0(%in: i1, %out: i1):
+    %t = arith.constant true
+    %n = arith.xori %in, %t : i1
+    linalg.yield %n : i1
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                  iterator_types = ["parallel"]}
+      ins(%x : memref<64xf32>) outs(%y : memref<64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %t = math.tan %in : f32
+    linalg.yield %t : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                  iterator_types = ["parallel"]}
+      ins(%d : memref<64xf64>) outs(%e : memref<64xf64>) {
+  ^bb0(%in: f64, %out: f64):
+    %t = math.tanh %in : f64
+    linalg.yield %t : f64
+  }
+  return
+}
