@@ -11,7 +11,9 @@
 #tr = affine_map<(d0, d1) -> (d1, d0)>
 #row = affine_map<(d0, d1) -> (d1)>
 // A contraction on entry-point arguments: split along N (the largest range,
-// contiguous in C: tiles of 32), 8 tiles; the pointers go into a stack array.
+// contiguous in C) into 2 tiles of 128: a contraction's N tiles are as wide
+// as the N cache block (512), but at least two, since each tile sweeps all
+// of A. The pointers go into a stack array.
 // CHECK-LABEL: func.func @matmul(
 // CHECK-SAME:      %[[A:[a-z0-9]+]]: memref<64x32xf32>, %[[B:[a-z0-9]+]]: memref<32x256xf32>, %[[C:[a-z0-9]+]]: memref<64x256xf32>)
 // CHECK:         %[[CTX:.+]] = llvm.alloca %{{.+}} x !llvm.array<3 x ptr>
@@ -20,7 +22,7 @@
 // CHECK-DAG:     %[[SLOT:.+]] = llvm.getelementptr %[[CTX]][0, 0]
 // CHECK-DAG:     llvm.store %[[BP]], %[[SLOT]]
 // CHECK:         %[[F:.+]] = constant @matmul_parallel0 : (!llvm.ptr, i64, i64) -> ()
-// CHECK-DAG:     %[[N:.+]] = arith.constant 8 : i64
+// CHECK-DAG:     %[[N:.+]] = arith.constant 2 : i64
 // CHECK-DAG:     %[[GRAIN:.+]] = arith.constant 1 : i64
 // CHECK-DAG:     %[[THREADS:.+]] = arith.constant 3 : i32
 // CHECK:         call @kiln_parallel_for(%[[F]], %[[CTX]], %[[N]], %[[GRAIN]], %[[THREADS]])
@@ -33,15 +35,15 @@
 // CHECK:         %[[BM:.+]] = builtin.unrealized_conversion_cast %{{.+}} : !llvm.struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)> to memref<32x256xf32>
 // CHECK:         %[[CM:.+]] = builtin.unrealized_conversion_cast %{{.+}} to memref<64x256xf32>
 // CHECK:         %[[AM:.+]] = builtin.unrealized_conversion_cast %{{.+}} to memref<64x32xf32>
-// CHECK:         %[[T:.+]] = arith.constant 32 : index
+// CHECK:         %[[T:.+]] = arith.constant 128 : index
 // CHECK:         %[[B0:.+]] = arith.index_cast %[[BEGIN]] : i64 to index
 // CHECK:         %[[LO:.+]] = arith.muli %[[B0]], %[[T]]
 // CHECK:         %[[E0:.+]] = arith.index_cast %[[END]] : i64 to index
 // CHECK:         %[[HI0:.+]] = arith.muli %[[E0]], %[[T]]
 // CHECK:         %[[HI:.+]] = arith.minsi %[[HI0]], %{{.+}}
 // CHECK:         scf.for %[[J:.+]] = %[[LO]] to %[[HI]] step %[[T]] {
-// CHECK:           %[[BT:.+]] = memref.subview %[[BM]][0, %[[J]]] [32, 32] [1, 1]
-// CHECK:           %[[CT:.+]] = memref.subview %[[CM]][0, %[[J]]] [64, 32] [1, 1]
+// CHECK:           %[[BT:.+]] = memref.subview %[[BM]][0, %[[J]]] [32, 128] [1, 1]
+// CHECK:           %[[CT:.+]] = memref.subview %[[CM]][0, %[[J]]] [64, 128] [1, 1]
 // CHECK:           linalg.matmul ins(%[[AM]], %[[BT]] : {{.*}}) outs(%[[CT]] : {{.*}})
 func.func @matmul(%a: memref<64x32xf32>, %b: memref<32x256xf32>, %c: memref<64x256xf32>) {
   linalg.matmul ins(%a, %b : memref<64x32xf32>, memref<32x256xf32>) outs(%c : memref<64x256xf32>)
