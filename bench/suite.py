@@ -194,7 +194,9 @@ def versions(kiln):
         cpu += " (%s, %d cores)" % (isa, os.cpu_count())
     except (OSError, AttributeError):
         pass
-    return [("machine", cpu), ("kiln", out([kiln, "--version"])),
+    commit = out(["git", "-C", ROOT, "describe", "--always", "--dirty"])
+    return [("machine", cpu),
+            ("kiln", out([kiln, "--version"]) + ", source " + commit),
             ("ONNX Runtime", "onnxruntime-node " + ORT_VERSION + ", "
              + out(["node", "--version"])),
             ("PyTorch", torch.__version__ + " (Debian python3-torch, "
