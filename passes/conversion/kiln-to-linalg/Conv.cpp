@@ -555,23 +555,6 @@ Value lowestScalar(OpBuilder &b, Location loc, Type type) {
   return castScalar(b, loc, constant, type);
 }
 
-/// padConstant with a scalar \p value of \p input's element type (which
-/// may be unsigned, where an arith constant cannot be).
-Value padWith(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,
-              ArrayRef<int64_t> high, Value value) {
-  if (llvm::all_of(low, [](int64_t p) { return p == 0; }) &&
-      llvm::all_of(high, [](int64_t p) { return p == 0; }))
-    return input;
-  auto type = cast<RankedTensorType>(input.getType());
-  SmallVector<int64_t> shape(type.getShape());
-  for (size_t i = 0; i < shape.size(); ++i)
-    shape[i] += low[i] + high[i];
-  return b.create<tensor::PadOp>(
-      loc, type.clone(shape), input,
-      getAsIndexOpFoldResult(b.getContext(), low),
-      getAsIndexOpFoldResult(b.getContext(), high), value);
-}
-
 /// Shared by max and average pooling: pads with scalar \p padValue, then
 /// reduces each window with \p combine starting from scalar \p init (both
 /// of the result's element type).

@@ -103,9 +103,8 @@ Value reduceAxis(OpBuilder &b, Location loc, Value input, int64_t axis,
       .getResult(0);
 }
 
-Value padConstant(OpBuilder &b, Location loc, Value input,
-                  ArrayRef<int64_t> low, ArrayRef<int64_t> high,
-                  double value) {
+Value padWith(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,
+              ArrayRef<int64_t> high, Value value) {
   if (llvm::all_of(low, [](int64_t p) { return p == 0; }) &&
       llvm::all_of(high, [](int64_t p) { return p == 0; }))
     return input;
@@ -113,15 +112,18 @@ Value padConstant(OpBuilder &b, Location loc, Value input,
   SmallVector<int64_t> shape(type.getShape());
   for (size_t i = 0; i < shape.size(); ++i)
     shape[i] += low[i] + high[i];
-  auto resultType = RankedTensorType::get(shape, type.getElementType());
-  SmallVector<OpFoldResult> lowValues, highValues;
-  for (size_t i = 0; i < shape.size(); ++i) {
-    lowValues.push_back(b.getIndexAttr(low[i]));
-    highValues.push_back(b.getIndexAttr(high[i]));
-  }
-  Value padValue = scalarConstant(b, loc, type.getElementType(), value);
-  return b.create<tensor::PadOp>(loc, resultType, input, lowValues,
-                                 highValues, padValue);
+  return b.create<tensor::PadOp>(
+      loc, type.clone(shape), input,
+      getAsIndexOpFoldResult(b.getContext(), low),
+      getAsIndexOpFoldResult(b.getContext(), high), value);
+}
+
+Value padConstant(OpBuilder &b, Location loc, Value input,
+                  ArrayRef<int64_t> low, ArrayRef<int64_t> high,
+                  double value) {
+  Type element = cast<RankedTensorType>(input.getType()).getElementType();
+  return padWith(b, loc, input, low, high,
+                 scalarConstant(b, loc, element, value));
 }
 
 } // namespace kiln::lowering

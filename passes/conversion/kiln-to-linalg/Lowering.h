@@ -62,6 +62,13 @@ mlir::Value reduceAxis(mlir::OpBuilder &b, mlir::Location loc,
                        mlir::Value input, int64_t axis, double init,
                        ScalarFn fn);
 
+/// \p input padded by \p low / \p high elements per dim with the scalar
+/// \p value of its element type (which may be unsigned, where an arith
+/// constant cannot be); \p input itself when nothing is padded.
+mlir::Value padWith(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+                    llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high,
+                    mlir::Value value);
+
 /// Pads \p input by \p low and \p high (one entry per dim) with \p value.
 /// \returns \p input itself when every pad is zero.
 mlir::Value padConstant(mlir::OpBuilder &b, mlir::Location loc,
