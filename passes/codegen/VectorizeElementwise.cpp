@@ -123,8 +123,9 @@ bool isCandidate(linalg::LinalgOp op) {
       op.getNumParallelLoops() != op.getNumLoops() ||
       op.getNumDpsInits() != 1 || op->getNumRegions() != 1)
     return false;
-  if (op.getStaticLoopRanges().back() < kMinVector ||
-      tileSize(op.getStaticLoopRanges().back()) < kMinVector)
+  // tileSize(range) <= range: short ranges and ranges without a divisor
+  // of vector length (a large prime) both stay scalar.
+  if (tileSize(op.getStaticLoopRanges().back()) < kMinVector)
     return false;
   for (Operation &inner : op->getRegion(0).front()) {
     Dialect *dialect = inner.getDialect();
@@ -225,10 +226,7 @@ struct VectorizeElementwisePass
       SmallVector<int64_t> sizes(generic.getNumLoops(), 1);
       sizes.back() = tileSize(generic.getStaticLoopRanges().back());
       linalg::LinalgOp tile = generic;
-      if (llvm::any_of(llvm::zip(sizes, generic.getStaticLoopRanges()),
-                       [](auto pair) {
-                         return std::get<0>(pair) < std::get<1>(pair);
-                       })) {
+      if (sizes != generic.getStaticLoopRanges()) {
         FailureOr<linalg::TiledLinalgOp> tiled = linalg::tileLinalgOp(
             rewriter, generic, linalg::LinalgTilingOptions().setTileSizes(sizes));
         if (failed(tiled))
