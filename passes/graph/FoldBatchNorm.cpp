@@ -182,11 +182,11 @@ private:
     llvm::SmallVector<double> c(n, 0.0);
     if (mlir::Value bias = gemm.getC()) {
       // One value per channel, along the last dim ([N] or [1, N]; not
-      // [N, 1], which broadcasts along rows).
+      // [N, 1], which broadcasts along rows); a scalar C has one channel.
       auto values = constantValues(bias);
       auto cType = mlir::cast<mlir::RankedTensorType>(bias.getType());
       if (!values || static_cast<int64_t>(values->size()) != n ||
-          cType.getDimSize(cType.getRank() - 1) != n)
+          (cType.getRank() > 0 && cType.getDimSize(cType.getRank() - 1) != n))
         return nullptr;
       double beta = gemm.getBeta().convertToDouble();
       for (int64_t i = 0; i < n; ++i)

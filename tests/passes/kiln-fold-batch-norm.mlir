@@ -148,3 +148,23 @@ func.func @gemm_full_c_not_folded(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
          tensor<2xf32>) -> tensor<2x2xf32>
   return %y : tensor<2x2xf32>
 }
+
+// -----
+
+// A scalar C and one channel: C is that channel's bias, (2 * 3 - 1) * 1 + 0.
+// CHECK-LABEL: func.func @gemm_scalar_c(
+//       CHECK:   kiln.constant dense<5.000000e+00> : tensor<1xf32>
+//       CHECK:   kiln.gemm
+//   CHECK-NOT:   kiln.batch_norm
+func.func @gemm_scalar_c(%x: tensor<2x3xf32>) -> tensor<2x1xf32> {
+  %w = kiln.constant dense<1.0> : tensor<3x1xf32>
+  %c = kiln.constant dense<3.0> : tensor<f32>
+  %one = kiln.constant dense<1.0> : tensor<1xf32>
+  %zero = kiln.constant dense<0.0> : tensor<1xf32>
+  %g = kiln.gemm %x, %w, %c {beta = 2.0 : f32}
+      : (tensor<2x3xf32>, tensor<3x1xf32>, tensor<f32>) -> tensor<2x1xf32>
+  %y = kiln.batch_norm %g, %one, %zero, %one, %zero {epsilon = 1.0 : f32}
+      : (tensor<2x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>,
+         tensor<1xf32>) -> tensor<2x1xf32>
+  return %y : tensor<2x1xf32>
+}
