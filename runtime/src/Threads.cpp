@@ -119,8 +119,9 @@ public:
     job = Job{body, ctx, n, chunk};
     next.store(0, std::memory_order_relaxed);
     finished.store(0, std::memory_order_relaxed);
-    uint64_t generation = (ticket.load(std::memory_order_relaxed) >> 16) + 1;
-    ticket.store(generation << 16 | static_cast<uint64_t>(helpers),
+    uint64_t generation =
+        (ticket.load(std::memory_order_relaxed) >> kWorkerBits) + 1;
+    ticket.store(generation << kWorkerBits | static_cast<uint64_t>(helpers),
                  std::memory_order_release);
     {
       // Orders the store with a worker that checked the ticket and is about
@@ -147,6 +148,14 @@ public:
   }
 
 private:
+  /// The low bits of a ticket: the number of workers asked, < KILN_MAX_THREADS.
+  static constexpr unsigned kWorkerBits = 16;
+  static_assert(KILN_MAX_THREADS < (1 << kWorkerBits));
+
+  static int32_t workersAsked(uint64_t ticket) {
+    return static_cast<int32_t>(ticket & ((uint64_t{1} << kWorkerBits) - 1));
+  }
+
   struct Job {
     kiln_parallel_body_t body = nullptr;
     void *ctx = nullptr;
@@ -177,11 +186,11 @@ private:
       seen = ticket.load(std::memory_order_acquire);
       // A worker not asked to take part does not touch `job`: the caller
       // may already be writing the next one.
-      if (index >= static_cast<int32_t>(seen & 0xffff))
+      int32_t asked = workersAsked(seen);
+      if (index >= asked)
         continue;
       execute(job);
-      if (finished.fetch_add(1, std::memory_order_acq_rel) + 1 ==
-          static_cast<int32_t>(seen & 0xffff)) {
+      if (finished.fetch_add(1, std::memory_order_acq_rel) + 1 == asked) {
         std::lock_guard<std::mutex> lock(mutex);
         done.notify_one();
       }
@@ -193,7 +202,7 @@ private:
   std::condition_variable wake, done;
   std::vector<std::thread> workers;  ///< Touched by the submitter only.
   Job job;                           ///< Published by `ticket`.
-  /// generation << 16 | number of workers asked to take part.
+  /// generation << kWorkerBits | number of workers asked to take part.
   std::atomic<uint64_t> ticket{0};
   std::atomic<int64_t> next{0};      ///< The next unclaimed iteration.
   std::atomic<int32_t> finished{0};  ///< Workers done with the loop.
