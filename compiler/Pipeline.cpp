@@ -66,6 +66,7 @@ void buildBufferizePipeline(mlir::OpPassManager &pm,
   pm.addPass(passes::createConvertKilnToLinalgPass());
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
+  pm.addPass(passes::createPackWeightStripsPass());
   if (options.fusion)
     pm.addPass(passes::createFuseElementwisePass());
   pm.addPass(passes::createElementwiseInPlacePass());

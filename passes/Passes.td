@@ -275,6 +275,58 @@ def ExpandMemRefCopyPass : Pass<"kiln-expand-memref-copy", ""> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def PackWeightStripsPass : Pass<"kiln-pack-weight-strips", ""> {
+  let summary = "Stores constant matmul B operands as the contraction "
+                "kernels' strips";
+  let description = [{
+    Runs on tensors, after `convert-kiln-to-linalg`. A `linalg.matmul` or
+    `linalg.matmul_transpose_b` whose B is a constant (directly or through
+    static `tensor.extract_slice`s, e.g. one direction's weights of a
+    recurrent layer) and whose N is a multiple of the strip width NR gets
+    B stored as `[N / NR, K, NR]`: the K x NR strips that
+    `kiln-tile-and-vectorize-contractions` reads, each contiguous. The
+    product becomes a contraction `linalg.generic` over that layout, on
+    the result viewed as `[M, N / NR, NR]`; the contraction pass finds its
+    strips contiguous and copies nothing. Without this, every call copies
+    (for `matmul_transpose_b`: transposes) every strip of B, once per M
+    cache block; a recurrent layer did so at every step.
+
+    NR defaults to the host's register tile width (16 floats with AVX2, 32
+    with AVX-512; `strip-width` overrides it). Float element types only;
+    a B whose N is not a multiple of NR, a splat B, and data that is not
+    available (an elided blob) are left alone.
+
+    Before:
+    ```mlir
+    %r = arith.constant dense<...> : tensor<32x8xf32>
+    %y = linalg.matmul_transpose_b ins(%h, %r : tensor<1x8xf32>, tensor<32x8xf32>)
+                                   outs(%c : tensor<1x32xf32>) -> tensor<1x32xf32>
+    ```
+    After (strip width 16; `%p[s][k][r] = %r[16 * s + r][k]`):
+    ```mlir
+    %p = arith.constant dense<...> : tensor<2x8x16xf32>
+    %e = tensor.expand_shape %c [[0], [1, 2]] output_shape [1, 2, 16]
+        : tensor<1x32xf32> into tensor<1x2x16xf32>
+    %g = linalg.generic {indexing_maps = [(m, s, r, k) -> (m, k),
+                                          (m, s, r, k) -> (s, k, r),
+                                          (m, s, r, k) -> (m, s, r)],
+                         iterator_types = ["parallel", "parallel",
+                                           "parallel", "reduction"]}
+        ins(%h, %p : tensor<1x8xf32>, tensor<2x8x16xf32>)
+        outs(%e : tensor<1x2x16xf32>) {...}  // c + a * b
+    %y = tensor.collapse_shape %g [[0], [1, 2]]
+        : tensor<1x2x16xf32> into tensor<1x32xf32>
+    ```
+  }];
+  let options = [
+    Option<"stripWidth", "strip-width", "int64_t", /*default=*/"0",
+           "Columns per strip (0: the host's register tile width)">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def TileAndVectorizeContractionsPass
     : Pass<"kiln-tile-and-vectorize-contractions", ""> {
   let summary = "Cache- and register-tiles matmuls on buffers and turns the "
@@ -291,8 +343,10 @@ def TileAndVectorizeContractionsPass
        tile's width;
     2. each K x NR strip of B is copied into a contiguous stack buffer (one
        `memref.alloca` per function, viewed per strip) unless A is no taller
-       than one register tile; `matmul_transpose_b` is always packed, the
-       copy transposing it, and becomes a `linalg.matmul`;
+       than one register tile or the strip is contiguous already (a
+       constant that `kiln-pack-weight-strips` stored as strips);
+       `matmul_transpose_b` is always packed, the copy transposing it, and
+       becomes a `linalg.matmul`;
     3. M is tiled by the register tile's height and K by its depth.
 
     A loop whose step does not divide its range is peeled, so the remainder

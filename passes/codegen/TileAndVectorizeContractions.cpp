@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/Passes.h"
+#include "passes/codegen/RegisterTile.h"
 
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -28,7 +29,8 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 #include "llvm/ADT/MapVector.h"
-#include "llvm/TargetParser/Host.h"
+
+#include <numeric>
 
 namespace kiln::passes {
 #define GEN_PASS_DEF_TILEANDVECTORIZECONTRACTIONSPASS
@@ -51,18 +53,6 @@ struct Stage {
   Dim dim;
   int64_t size;
 };
-
-/// \returns the M, N, K register tile for the host's widest vector registers:
-/// an MR x NR block of accumulators that fills most of the register file
-/// (MR * NR / lanes accumulators plus NR / lanes B vectors and one broadcast).
-SmallVector<int64_t, 3> hostRegisterTile() {
-  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-  if (features.lookup("avx512f"))
-    return {8, 32, 1}; // 16 of 32 zmm accumulate, 2 hold B.
-  if (features.lookup("avx2") || features.lookup("avx"))
-    return {6, 16, 1}; // 12 of 16 ymm accumulate, 2 hold B (BLIS's haswell).
-  return {4, 8, 1};    // 8 of 16 xmm accumulate, 2 hold B.
-}
 
 /// The loops of a contraction as this pass tiles them.
 struct Contraction {
@@ -140,6 +130,25 @@ struct PackPlan {
   MemRefType packedType;     ///< Contiguous, N innermost.
 };
 
+/// \returns whether \p op's B (\p rhs) is one contiguous row-major K x N
+/// block, N innermost: a strip already packed (kiln-pack-weight-strips), or
+/// a B no wider than the strip.
+bool isContiguousStrip(linalg::LinalgOp op, const Contraction &dims,
+                       OpOperand &rhs) {
+  auto type = cast<MemRefType>(rhs.get().getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(getStridesAndOffset(type, strides, offset)))
+    return false;
+  AffineMap map = op.getMatchingIndexingMap(&rhs);
+  std::optional<unsigned> n =
+      map.getResultPosition(getAffineDimExpr(dims.n, op.getContext()));
+  std::optional<unsigned> k =
+      map.getResultPosition(getAffineDimExpr(dims.k, op.getContext()));
+  return n && k && strides[*n] == 1 && !type.isDynamicDim(*n) &&
+         strides[*k] == type.getDimSize(*n);
+}
+
 /// \returns how \p op's B strip would be packed, or nullopt when it is not
 /// worth it: \p op is no taller than one register tile, so the strip would
 /// be read once anyway (`matmul_transpose_b` is packed regardless, the copy
@@ -155,6 +164,8 @@ std::optional<PackPlan> planPacking(linalg::LinalgOp op, int64_t registerRows) {
   if (!rhs)
     return std::nullopt;
   auto rhsType = cast<MemRefType>(rhs->get().getType());
+  if (!transpose && isContiguousStrip(op, *dims, *rhs))
+    return std::nullopt;
   SmallVector<int64_t> shape(rhsType.getShape());
   if (transpose)
     std::swap(shape[0], shape[1]);
@@ -274,39 +285,56 @@ LogicalResult tileStage(RewriterBase &rewriter, linalg::LinalgOp op,
   return success();
 }
 
-/// Replaces the 2-D vector iter_args of \p loop (the hoisted accumulator
-/// tiles) by one 1-D iter_arg per row, so that LLVM gets one vector phi per
-/// accumulator row instead of a phi of an array of vectors (what a 2-D
-/// vector lowers to). The vector.insert/extract glue this creates folds away
-/// in canonicalization.
+/// Replaces the n-D (n >= 2) vector iter_args of \p loop (the hoisted
+/// accumulator tiles) by one 1-D iter_arg per row, so that LLVM gets one
+/// vector phi per accumulator row instead of a phi of an array of vectors
+/// (what an n-D vector lowers to). Rows are the innermost 1-D vectors in
+/// row-major order (a tile over strips, `4x1x16`, has 4). The
+/// vector.insert/extract glue this creates folds away in canonicalization.
 void splitVectorIterArgs(RewriterBase &rewriter, scf::ForOp loop) {
-  auto is2D = [](Type type) {
+  auto isMultiRow = [](Type type) {
     auto vector = dyn_cast<VectorType>(type);
-    return vector && vector.getRank() == 2 && !vector.isScalable();
+    return vector && vector.getRank() >= 2 && !vector.isScalable();
   };
-  if (llvm::none_of(loop.getInitArgs().getTypes(), is2D))
+  auto rowCount = [](Type type) {
+    ArrayRef<int64_t> shape = cast<VectorType>(type).getShape();
+    return std::accumulate(shape.begin(), shape.end() - 1, int64_t(1),
+                           std::multiplies<int64_t>());
+  };
+  // The position of row \p row of a vector of \p type.
+  auto position = [](VectorType type, int64_t row) {
+    ArrayRef<int64_t> shape = type.getShape().drop_back();
+    SmallVector<int64_t> result(shape.size());
+    for (int64_t d = shape.size() - 1; d >= 0; --d) {
+      result[d] = row % shape[d];
+      row /= shape[d];
+    }
+    return result;
+  };
+  if (llvm::none_of(loop.getInitArgs().getTypes(), isMultiRow))
     return;
   Location loc = loop.getLoc();
   auto rows = [&](Value value) {
+    auto type = cast<VectorType>(value.getType());
     SmallVector<Value> result;
-    for (int64_t row = 0, e = cast<VectorType>(value.getType()).getDimSize(0);
-         row < e; ++row)
-      result.push_back(rewriter.create<vector::ExtractOp>(loc, value, row));
+    for (int64_t row = 0, e = rowCount(type); row < e; ++row)
+      result.push_back(
+          rewriter.create<vector::ExtractOp>(loc, value, position(type, row)));
     return result;
   };
   auto assemble = [&](VectorType type, ValueRange parts) -> Value {
     Value result = rewriter.create<arith::ConstantOp>(
         loc, type, rewriter.getZeroAttr(type));
     for (auto [row, part] : llvm::enumerate(parts))
-      result = rewriter.create<vector::InsertOp>(loc, part, result,
-                                                 static_cast<int64_t>(row));
+      result = rewriter.create<vector::InsertOp>(
+          loc, part, result, position(type, static_cast<int64_t>(row)));
     return result;
   };
 
   rewriter.setInsertionPoint(loop);
   SmallVector<Value> inits;
   for (Value init : loop.getInitArgs()) {
-    if (is2D(init.getType()))
+    if (isMultiRow(init.getType()))
       llvm::append_range(inits, rows(init));
     else
       inits.push_back(init);
@@ -319,10 +347,10 @@ void splitVectorIterArgs(RewriterBase &rewriter, scf::ForOp loop) {
   SmallVector<Value> arguments = {split.getInductionVar()};
   unsigned next = 0;
   for (Value init : loop.getInitArgs()) {
-    if (auto type = dyn_cast<VectorType>(init.getType()); is2D(type)) {
+    if (auto type = dyn_cast<VectorType>(init.getType()); isMultiRow(type)) {
       arguments.push_back(assemble(
-          type, split.getRegionIterArgs().slice(next, type.getDimSize(0))));
-      next += type.getDimSize(0);
+          type, split.getRegionIterArgs().slice(next, rowCount(type))));
+      next += rowCount(type);
     } else {
       arguments.push_back(split.getRegionIterArgs()[next++]);
     }
@@ -333,7 +361,7 @@ void splitVectorIterArgs(RewriterBase &rewriter, scf::ForOp loop) {
   rewriter.setInsertionPoint(yield);
   SmallVector<Value> yielded;
   for (Value value : yield.getOperands()) {
-    if (is2D(value.getType()))
+    if (isMultiRow(value.getType()))
       llvm::append_range(yielded, rows(value));
     else
       yielded.push_back(value);
@@ -344,10 +372,10 @@ void splitVectorIterArgs(RewriterBase &rewriter, scf::ForOp loop) {
   SmallVector<Value> results;
   next = 0;
   for (Value result : loop.getResults()) {
-    if (auto type = dyn_cast<VectorType>(result.getType()); is2D(type)) {
+    if (auto type = dyn_cast<VectorType>(result.getType()); isMultiRow(type)) {
       results.push_back(assemble(
-          type, split.getResults().slice(next, type.getDimSize(0))));
-      next += type.getDimSize(0);
+          type, split.getResults().slice(next, rowCount(type))));
+      next += rowCount(type);
     } else {
       results.push_back(split.getResult(next++));
     }

@@ -146,3 +146,35 @@ func.func @keeps_tensor_matmul(%a: tensor<8x8xf32>, %b: tensor<8x8xf32>, %c: ten
   %0 = linalg.matmul ins(%a, %b : tensor<8x8xf32>, tensor<8x8xf32>) outs(%c : tensor<8x8xf32>) -> tensor<8x8xf32>
   return %0 : tensor<8x8xf32>
 }
+
+// -----
+
+// B stored as strips by kiln-pack-weight-strips: each K x 16 strip is
+// contiguous already, so nothing is copied even though A is taller than a
+// register tile; the register tiles read the constant directly.
+// CHECK-LABEL: func.func @prepacked_strips(
+//  CHECK-SAME:     %[[A:[^:]+]]: memref<8x64xf32>, %[[B:[^:]+]]: memref<2x64x16xf32>, %[[C:[^:]+]]: memref<8x2x16xf32>)
+//   CHECK-NOT:   memref.alloca
+//   CHECK-NOT:   memref.view
+//       CHECK:   scf.for %[[S:.+]] =
+//       CHECK:     vector.transfer_read %[[B]][%[[S]], %{{.+}}, %{{.+}}]{{.*}} vector<16xf32>
+//       CHECK:     vector.contract
+//   CHECK-NOT:   linalg.generic
+// The 4x1x16 accumulator becomes four vector<16xf32> iter_args.
+// LOWER-LABEL: func.func @prepacked_strips(
+//       LOWER:   scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+//       LOWER:     vector.fma
+//   LOWER-NOT:   vector.contract
+#strips_a = affine_map<(m, s, r, k) -> (m, k)>
+#strips_b = affine_map<(m, s, r, k) -> (s, k, r)>
+#strips_c = affine_map<(m, s, r, k) -> (m, s, r)>
+func.func @prepacked_strips(%a: memref<8x64xf32>, %b: memref<2x64x16xf32>, %c: memref<8x2x16xf32>) {
+  linalg.generic {indexing_maps = [#strips_a, #strips_b, #strips_c], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<8x64xf32>, memref<2x64x16xf32>) outs(%c : memref<8x2x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

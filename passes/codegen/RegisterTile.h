@@ -1,0 +1,34 @@
+//===- RegisterTile.h - The host's contraction register tile ----*- C++ -*-===//
+//
+// kiln-tile-and-vectorize-contractions computes MR x NR blocks of a product
+// in registers; kiln-pack-weight-strips stores constant B operands in strips
+// NR wide. Both take the tile from here, so the strips fit the kernels.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_PASSES_CODEGEN_REGISTERTILE_H
+#define KILN_PASSES_CODEGEN_REGISTERTILE_H
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/TargetParser/Host.h"
+
+#include <cstdint>
+
+namespace kiln::passes {
+
+/// \returns the M, N, K register tile for the host's widest vector registers:
+/// an MR x NR block of accumulators that fills most of the register file
+/// (MR * NR / lanes accumulators plus NR / lanes B vectors and one broadcast).
+inline llvm::SmallVector<int64_t, 3> hostRegisterTile() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (features.lookup("avx512f"))
+    return {8, 32, 1}; // 16 of 32 zmm accumulate, 2 hold B.
+  if (features.lookup("avx2") || features.lookup("avx"))
+    return {6, 16, 1}; // 12 of 16 ymm accumulate, 2 hold B (BLIS's haswell).
+  return {4, 8, 1};    // 8 of 16 xmm accumulate, 2 hold B.
+}
+
+} // namespace kiln::passes
+
+#endif // KILN_PASSES_CODEGEN_REGISTERTILE_H
