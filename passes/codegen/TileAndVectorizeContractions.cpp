@@ -30,8 +30,6 @@
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 #include "llvm/ADT/MapVector.h"
 
-#include <numeric>
-
 namespace kiln::passes {
 #define GEN_PASS_DEF_TILEANDVECTORIZECONTRACTIONSPASS
 #include "passes/Passes.h.inc"
@@ -285,56 +283,39 @@ LogicalResult tileStage(RewriterBase &rewriter, linalg::LinalgOp op,
   return success();
 }
 
-/// Replaces the n-D (n >= 2) vector iter_args of \p loop (the hoisted
-/// accumulator tiles) by one 1-D iter_arg per row, so that LLVM gets one
-/// vector phi per accumulator row instead of a phi of an array of vectors
-/// (what an n-D vector lowers to). Rows are the innermost 1-D vectors in
-/// row-major order (a tile over strips, `4x1x16`, has 4). The
-/// vector.insert/extract glue this creates folds away in canonicalization.
+/// Replaces the 2-D vector iter_args of \p loop (the hoisted accumulator
+/// tiles) by one 1-D iter_arg per row, so that LLVM gets one vector phi per
+/// accumulator row instead of a phi of an array of vectors (what a 2-D
+/// vector lowers to). The vector.insert/extract glue this creates folds away
+/// in canonicalization.
 void splitVectorIterArgs(RewriterBase &rewriter, scf::ForOp loop) {
-  auto isMultiRow = [](Type type) {
+  auto is2D = [](Type type) {
     auto vector = dyn_cast<VectorType>(type);
-    return vector && vector.getRank() >= 2 && !vector.isScalable();
+    return vector && vector.getRank() == 2 && !vector.isScalable();
   };
-  auto rowCount = [](Type type) {
-    ArrayRef<int64_t> shape = cast<VectorType>(type).getShape();
-    return std::accumulate(shape.begin(), shape.end() - 1, int64_t(1),
-                           std::multiplies<int64_t>());
-  };
-  // The position of row \p row of a vector of \p type.
-  auto position = [](VectorType type, int64_t row) {
-    ArrayRef<int64_t> shape = type.getShape().drop_back();
-    SmallVector<int64_t> result(shape.size());
-    for (int64_t d = shape.size() - 1; d >= 0; --d) {
-      result[d] = row % shape[d];
-      row /= shape[d];
-    }
-    return result;
-  };
-  if (llvm::none_of(loop.getInitArgs().getTypes(), isMultiRow))
+  if (llvm::none_of(loop.getInitArgs().getTypes(), is2D))
     return;
   Location loc = loop.getLoc();
   auto rows = [&](Value value) {
-    auto type = cast<VectorType>(value.getType());
     SmallVector<Value> result;
-    for (int64_t row = 0, e = rowCount(type); row < e; ++row)
-      result.push_back(
-          rewriter.create<vector::ExtractOp>(loc, value, position(type, row)));
+    for (int64_t row = 0, e = cast<VectorType>(value.getType()).getDimSize(0);
+         row < e; ++row)
+      result.push_back(rewriter.create<vector::ExtractOp>(loc, value, row));
     return result;
   };
   auto assemble = [&](VectorType type, ValueRange parts) -> Value {
     Value result = rewriter.create<arith::ConstantOp>(
         loc, type, rewriter.getZeroAttr(type));
     for (auto [row, part] : llvm::enumerate(parts))
-      result = rewriter.create<vector::InsertOp>(
-          loc, part, result, position(type, static_cast<int64_t>(row)));
+      result = rewriter.create<vector::InsertOp>(loc, part, result,
+                                                 static_cast<int64_t>(row));
     return result;
   };
 
   rewriter.setInsertionPoint(loop);
   SmallVector<Value> inits;
   for (Value init : loop.getInitArgs()) {
-    if (isMultiRow(init.getType()))
+    if (is2D(init.getType()))
       llvm::append_range(inits, rows(init));
     else
       inits.push_back(init);
@@ -347,10 +328,10 @@ void splitVectorIterArgs(RewriterBase &rewriter, scf::ForOp loop) {
   SmallVector<Value> arguments = {split.getInductionVar()};
   unsigned next = 0;
   for (Value init : loop.getInitArgs()) {
-    if (auto type = dyn_cast<VectorType>(init.getType()); isMultiRow(type)) {
+    if (auto type = dyn_cast<VectorType>(init.getType()); is2D(type)) {
       arguments.push_back(assemble(
-          type, split.getRegionIterArgs().slice(next, rowCount(type))));
-      next += rowCount(type);
+          type, split.getRegionIterArgs().slice(next, type.getDimSize(0))));
+      next += type.getDimSize(0);
     } else {
       arguments.push_back(split.getRegionIterArgs()[next++]);
     }
@@ -361,7 +342,7 @@ void splitVectorIterArgs(RewriterBase &rewriter, scf::ForOp loop) {
   rewriter.setInsertionPoint(yield);
   SmallVector<Value> yielded;
   for (Value value : yield.getOperands()) {
-    if (isMultiRow(value.getType()))
+    if (is2D(value.getType()))
       llvm::append_range(yielded, rows(value));
     else
       yielded.push_back(value);
@@ -372,10 +353,10 @@ void splitVectorIterArgs(RewriterBase &rewriter, scf::ForOp loop) {
   SmallVector<Value> results;
   next = 0;
   for (Value result : loop.getResults()) {
-    if (auto type = dyn_cast<VectorType>(result.getType()); isMultiRow(type)) {
+    if (auto type = dyn_cast<VectorType>(result.getType()); is2D(type)) {
       results.push_back(assemble(
-          type, split.getResults().slice(next, rowCount(type))));
-      next += rowCount(type);
+          type, split.getResults().slice(next, type.getDimSize(0))));
+      next += type.getDimSize(0);
     } else {
       results.push_back(split.getResult(next++));
     }
