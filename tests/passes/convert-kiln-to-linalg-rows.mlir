@@ -34,7 +34,7 @@
 //       CHECK:     vector.splat %[[INV]] : vector<32xf32>
 //       CHECK:     arith.mulf {{.*}} : vector<32xf32>
 //       CHECK:     scf.yield
-//       CHECK:   } {kiln.parallel_rows = 720 : i64}
+//       CHECK:   } {kiln.parallel_rows = 225 : i64}
 //       CHECK:   tensor.expand_shape %[[LOOP]] {{\[}}[0, 1], [2]] output_shape [2, 3, 45]
 func.func @softmax_rows(%x: tensor<2x3x45xf32>) -> tensor<2x3x45xf32> {
   %0 = kiln.softmax %x {axis = 2 : i64} : tensor<2x3x45xf32>
@@ -93,7 +93,7 @@ func.func @log_softmax_one_row(%x: tensor<40xf32>) -> tensor<40xf32> {
 //       CHECK:     vector.transfer_write
 //       CHECK:     tensor.insert %[[MEAN]]
 //       CHECK:     tensor.insert %[[INV]]
-//       CHECK:   } {kiln.parallel_rows = 240 : i64}
+//       CHECK:   } {kiln.parallel_rows = 192 : i64}
 //       CHECK:   tensor.expand_shape %[[LOOP]]#2 {{\[}}[0, 1, 2]] output_shape [2, 1, 1] : tensor<2xf32> into tensor<2x1x1xf32>
 func.func @layer_norm_rows(%x: tensor<2x3x8xf32>, %s: tensor<3x8xf32>, %b: tensor<3x8xf32>) -> (tensor<2x3x8xf32>, tensor<2x1x1xf32>) {
   %0, %1, %2 = kiln.layer_norm %x, %s, %b {axis = 1 : i64} : (tensor<2x3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>) -> (tensor<2x3x8xf32>, tensor<2x1x1xf32>, tensor<2x1x1xf32>)

@@ -47,10 +47,6 @@ namespace {
 /// that are not a multiple of 32.
 constexpr int64_t kBlockWidths[] = {32, 8, 1};
 
-/// Estimated ops per element of math.exp after kiln-approximate-math (a
-/// polynomial of about that many arith ops), for the row cost.
-constexpr int64_t kExpCost = 10;
-
 /// Combines two accumulators (scalars or vectors) of reduction \p k.
 using CombineFn =
     llvm::function_ref<Value(OpBuilder &, Location, unsigned, Value, Value)>;
@@ -285,9 +281,13 @@ struct SoftmaxRowLowering : OpRewritePattern<OpTy> {
                       Value r) { return sumOrMax(nb, nl, k, l, r, false); };
     auto combineMax = [](OpBuilder &nb, Location nl, unsigned, Value l,
                          Value r) { return greater(nb, nl, l, r); };
-    // max, exp, sum, and the output's sub/div or sub/sub: about this many
-    // ops per element, the exp polynomial counted in full.
-    int64_t rowCost = n * (kExpCost + 6);
+    // The row's cost as kiln-parallelize-loops counts a generic's (payload
+    // ops, math.exp as one): max, sub, exp, add, and the output's mul (or
+    // sub): the general lowering's ops, so a softmax is split exactly when
+    // that chain's ops together would be worth it. (Counting the exp
+    // polynomial in full split a [64, 1024] softmax, 33 us on one thread,
+    // and made it slower on 2 threads of a busy machine.)
+    int64_t rowCost = n * 5;
     scf::ForOp loop = rowLoop(
         b, loc, view.rows, rowCost, init,
         [&](OpBuilder &nb, Location nl, Value row,
@@ -426,8 +426,9 @@ struct LayerNormRowLowering : OpRewritePattern<LayerNormOp> {
     double inverseCount = 1.0 / static_cast<double>(n);
     auto combine = [](OpBuilder &nb, Location nl, unsigned k, Value l,
                       Value r) { return sumOrMax(nb, nl, k, l, r, false); };
-    // sum; sub, mul, add; sub, mul, mul, add and the scale/bias reads.
-    int64_t rowCost = n * 10;
+    // Payload ops per element as kiln-parallelize-loops counts them: sum;
+    // sub, mul, add; sub, mul, mul, add.
+    int64_t rowCost = n * 8;
     scf::ForOp loop = rowLoop(
         b, loc, view.rows, rowCost, init,
         [&](OpBuilder &nb, Location nl, Value row,
