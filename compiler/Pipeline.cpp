@@ -28,10 +28,16 @@ void addTextual(mlir::OpPassManager &pm, llvm::StringRef pipeline) {
                              os.str());
 }
 
+// The canonicalize between bufferization and the out-params folds the
+// buffers an scf.for carries and yields unchanged (the row loops of softmax
+// and layer norm, the step loops of RNNs) into the buffer itself: a
+// returned loop result then is the allocation that hoist-static-allocs
+// turns into the output, instead of a scratch buffer copied into it.
 constexpr llvm::StringLiteral kBufferize =
     "one-shot-bufferize{bufferize-function-boundaries=1 "
     "function-boundary-type-conversion=identity-layout-map "
     "unknown-type-conversion=identity-layout-map},"
+    "canonicalize,"
     "buffer-results-to-out-params{hoist-static-allocs=1},"
     "convert-bufferization-to-memref,canonicalize,cse";
 

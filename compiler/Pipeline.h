@@ -51,7 +51,9 @@ void buildGraphPipeline(mlir::OpPassManager &pm,
 ///      buffer per output
 ///   3. one-shot-bufferize of the whole module, identity layouts at function
 ///      boundaries (so entry points take plain dense buffers)
-///   4. buffer-results-to-out-params: results become caller-owned outputs
+///   4. canonicalize (loop-carried buffers fold into the buffer, so a
+///      returned loop result is its allocation), buffer-results-to-out-params:
+///      results become caller-owned outputs
 ///   5. kiln-plan-memory: every temporary at a static offset of one scratch
 ///      arena (the entry point's last argument), kiln-verify-memory-plan
 void buildBufferizePipeline(mlir::OpPassManager &pm,

@@ -21,6 +21,12 @@ namespace kiln::passes {
 #define GEN_PASS_REGISTRATION
 #include "passes/Passes.h.inc"
 
+/// Marks an `scf.for` over the rows of a row-wise op (convert-kiln-to-linalg's
+/// softmax and layer norm fast path) whose iterations write disjoint rows;
+/// the value (i64) is the estimated cost of one row. kiln-parallelize-loops
+/// runs such a loop on the thread pool when the rows are costly enough.
+inline constexpr llvm::StringLiteral kParallelRowsAttr = "kiln.parallel_rows";
+
 } // namespace kiln::passes
 
 #endif // KILN_PASSES_PASSES_H

@@ -479,6 +479,13 @@ def ParallelizeLoopsPass : Pass<"kiln-parallelize-loops", "::mlir::ModuleOp"> {
     rebuilt in the body as an LLVM memref descriptor cast to the memref type;
     constants are cloned. The loop becomes a call of the runtime's
     `kiln_parallel_for(body, ctx, tiles, 1, threads)` (kiln/threads.h).
+
+    A top-level `scf.for` from 0 by 1 without results that carries
+    `kiln.parallel_rows = C` (convert-kiln-to-linalg's row loop of softmax
+    and layer norm: iterations write disjoint rows, C estimates one row's
+    cost) is outlined the same way without tiling when rows x C reaches
+    `min-cost`: its iterations are the tiles, and the grain (aiming at 8
+    chunks, each at least `min-tile-cost`) is passed to `kiln_parallel_for`.
     Each tile's iterations and each element's arithmetic are unchanged, so
     results are bit-identical at any thread count. Allocations later passes
     put into the body (the contraction pass's packing buffer) are per call,
@@ -545,6 +552,10 @@ def ConvertKilnToLinalgPass
       output and window dims (groups split into their own dim); average
       pooling divides by a compile-time table of window sizes;
     - softmax, log-softmax, batch norm: reductions and elementwise generics;
+      softmax and log-softmax over the last axis and layer norm, of static
+      f32 tensors: an `scf.for` over the rows (marked `kiln.parallel_rows`)
+      whose sweeps of one row are loops of `vector<32xf32>` (then 8, 1)
+      transfers, so the tensor is read once and written once;
     - RNN/LSTM/GRU: the input projection of all steps as one matmul, then an
       `scf.for` over the steps (recurrent matmul + gate generic on slices of
       loop-carried tensors, in place after bufferization);
@@ -573,7 +584,7 @@ def ConvertKilnToLinalgPass
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect", "::mlir::scf::SCFDialect",
-    "::mlir::tensor::TensorDialect"
+    "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect"
   ];
 }
 

@@ -18,6 +18,12 @@
 // per thread; scratch-arena buffers are shared, which is why only tiles that
 // write disjoint data may run in parallel.
 //
+// A top-level `scf.for` marked `kiln.parallel_rows` (the row loop of
+// convert-kiln-to-linalg's softmax and layer norm fast path, whose
+// iterations write disjoint rows) is outlined the same way, without tiling:
+// its iterations are the tiles and the grain groups rows into chunks of at
+// least min-tile-cost, by the cost per row the marker carries.
+//
 //===----------------------------------------------------------------------===//
 
 #include "passes/Passes.h"
@@ -252,11 +258,33 @@ struct ParallelizeLoopsPass
     return success();
   }
 
+  /// The grain (rows per chunk) to run row loop \p loop with, or nullopt to
+  /// leave it sequential: too cheap, or not a plain loop from 0.
+  std::optional<int64_t> planRows(scf::ForOp loop) {
+    auto rowCost = loop->getAttrOfType<IntegerAttr>(kParallelRowsAttr);
+    std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+    std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+    std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+    if (!rowCost || !lb || !ub || !step || *lb != 0 || *step != 1 ||
+        loop.getNumResults() != 0)
+      return std::nullopt;
+    int64_t perRow = std::max<int64_t>(rowCost.getInt(), 1);
+    if (*ub < 2 || *ub * perRow < minCost)
+      return std::nullopt;
+    int64_t grain = std::max<int64_t>(llvm::divideCeil(*ub, kTargetTiles),
+                                      llvm::divideCeil(minTileCost, perRow));
+    if (*ub / grain < 2)
+      return std::nullopt;
+    return grain;
+  }
+
   /// Outlines marked loop \p loop of \p func into a body function and
-  /// replaces it by a call of kiln_parallel_for. Leaves the loop as it is
-  /// (sequential) if it captures something other than constants and
-  /// memrefs of static layout.
-  void outline(func::FuncOp func, scf::ForOp loop, unsigned index) {
+  /// replaces it by a call of kiln_parallel_for that runs its iterations in
+  /// chunks of at least \p grain. Leaves the loop as it is (sequential) if
+  /// it captures something other than constants and memrefs of static
+  /// layout.
+  void outline(func::FuncOp func, scf::ForOp loop, unsigned index,
+               int64_t grain = 1) {
     loop->removeAttr(kMarker);
     std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
     std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
@@ -394,7 +422,7 @@ struct ParallelizeLoopsPass
     };
     caller.create<func::CallOp>(
         loc, callee,
-        ValueRange{function, ctx, integer(i64, tiles), integer(i64, 1),
+        ValueRange{function, ctx, integer(i64, tiles), integer(i64, grain),
                    integer(i32, threads)});
     loop.erase();
   }
@@ -414,10 +442,21 @@ struct ParallelizeLoopsPass
       // Top-level ops only: a loop nested in another runs once per outer
       // iteration, and only the outermost level is split.
       SmallVector<std::tuple<linalg::LinalgOp, unsigned, int64_t>> work;
-      for (Operation &op : func.getBody().front())
+      SmallVector<std::pair<scf::ForOp, int64_t>> rowLoops;
+      for (Operation &op : func.getBody().front()) {
         if (auto linalgOp = dyn_cast<linalg::LinalgOp>(&op))
           if (auto split = plan(linalgOp))
             work.push_back({linalgOp, split->first, split->second});
+        if (auto loop = dyn_cast<scf::ForOp>(&op))
+          if (loop->hasAttr(kParallelRowsAttr))
+            if (std::optional<int64_t> grain = planRows(loop))
+              rowLoops.push_back({loop, *grain});
+      }
+      // Row loops first: tiling below does not touch them, and their
+      // bodies get their own names.
+      unsigned outlined = 0;
+      for (auto [loop, grain] : rowLoops)
+        outline(func, loop, outlined++, grain);
       if (work.empty())
         continue;
       for (auto [op, dim, size] : work)
@@ -437,8 +476,8 @@ struct ParallelizeLoopsPass
         if (auto loop = dyn_cast<scf::ForOp>(&op))
           if (loop->hasAttr(kMarker))
             loops.push_back(loop);
-      for (auto [index, loop] : llvm::enumerate(loops))
-        outline(func, loop, index);
+      for (scf::ForOp loop : loops)
+        outline(func, loop, outlined++);
     }
   }
 };

@@ -172,7 +172,9 @@ func.func @top_k_smallest(%x: tensor<4xf32>) -> (tensor<1xf32>, tensor<1xi64>) {
 
 // -----
 
-// Softmax subtracts the max, exponentiates, and divides by the sum.
+// Softmax subtracts the max, exponentiates, and divides by the sum (along a
+// non-last axis: the general lowering; the last axis takes the row path of
+// convert-kiln-to-linalg-rows.mlir).
 // CHECK-LABEL: func.func @softmax(
 //       CHECK:     arith.maximumf
 //       CHECK:     arith.subf
@@ -180,7 +182,7 @@ func.func @top_k_smallest(%x: tensor<4xf32>) -> (tensor<1xf32>, tensor<1xi64>) {
 //       CHECK:     arith.addf
 //       CHECK:     arith.divf
 func.func @softmax(%x: tensor<2x5xf32>) -> tensor<2x5xf32> {
-  %0 = kiln.softmax %x {axis = 1 : i64} : tensor<2x5xf32>
+  %0 = kiln.softmax %x {axis = 0 : i64} : tensor<2x5xf32>
   return %0 : tensor<2x5xf32>
 }
 

@@ -166,17 +166,18 @@ func.func @max_pool_signed(%x: tensor<1x1x5x5xi8>) -> tensor<1x1x3x3xi8> {
 
 // -----
 
-// Softmax subtracts the row max before exp, then divides by the sum.
+// Softmax subtracts the max before exp, then divides by the sum (along
+// dim 0: the general lowering).
 // CHECK-LABEL: func.func @softmax_is_stable(
-//       CHECK:   %[[MAX:.+]] = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
+//       CHECK:   %[[MAX:.+]] = linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]
 //       CHECK:     arith.maximumf
 //       CHECK:   arith.subf
 //       CHECK:   math.exp
-//       CHECK:   iterator_types = ["parallel", "reduction"]
+//       CHECK:   iterator_types = ["reduction", "parallel"]
 //       CHECK:     arith.addf
 //       CHECK:   arith.divf
 func.func @softmax_is_stable(%x: tensor<4x6xf32>) -> tensor<4x6xf32> {
-  %0 = kiln.softmax %x {axis = 1 : i64} : tensor<4x6xf32>
+  %0 = kiln.softmax %x {axis = 0 : i64} : tensor<4x6xf32>
   return %0 : tensor<4x6xf32>
 }
 

@@ -138,3 +138,55 @@ func.func private @helper(%a: memref<64x64xf32>, %c: memref<64x64xf32>) {
   linalg.copy ins(%a : memref<64x64xf32>) outs(%c : memref<64x64xf32>)
   return
 }
+
+// A row loop of the softmax / layer-norm fast path (kiln.parallel_rows =
+// the cost of a row): 64 rows x 100 >= min-cost, so it is outlined as it
+// is, its iterations the tiles, in chunks (the grain) of 8 rows: 64 / 8
+// tiles aimed at, and 8 x 100 >= min-tile-cost.
+// CHECK-LABEL: func.func @row_loop(
+// CHECK-DAG:     %[[ROWS:.+]] = arith.constant 64 : i64
+// CHECK-DAG:     %[[GRAIN:.+]] = arith.constant 8 : i64
+// CHECK:         call @kiln_parallel_for(%{{.+}}, %{{.+}}, %[[ROWS]], %[[GRAIN]], %{{.+}})
+// CHECK-NOT:     scf.for
+// CHECK:         return
+// CHECK-LABEL: func.func private @row_loop_parallel0(
+// CHECK:         scf.for %[[R:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK:           vector.transfer_read %{{.+}}[%[[R]], %{{.+}}]
+// CHECK:           vector.transfer_write
+func.func @row_loop(%x: memref<64x100xf32>, %y: memref<64x100xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %pad = arith.constant 0.0 : f32
+  scf.for %r = %c0 to %c64 step %c1 {
+    %v = vector.transfer_read %x[%r, %c0], %pad {in_bounds = [true]} : memref<64x100xf32>, vector<100xf32>
+    vector.transfer_write %v, %y[%r, %c0] {in_bounds = [true]} : vector<100xf32>, memref<64x100xf32>
+  } {kiln.parallel_rows = 100 : i64}
+  return
+}
+
+// Too cheap a row loop (4 rows x 10 < min-cost), and an unmarked one, stay
+// on the calling thread.
+// CHECK-LABEL: func.func @cheap_row_loop(
+// CHECK-NOT:     call @kiln_parallel_for
+// CHECK:         scf.for
+// CHECK:         } {kiln.parallel_rows = 10 : i64}
+// CHECK:         scf.for
+// CHECK-NOT:     call @kiln_parallel_for
+// CHECK:         return
+func.func @cheap_row_loop(%x: memref<64x100xf32>, %y: memref<64x100xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c64 = arith.constant 64 : index
+  %pad = arith.constant 0.0 : f32
+  scf.for %r = %c0 to %c4 step %c1 {
+    %v = vector.transfer_read %x[%r, %c0], %pad {in_bounds = [true]} : memref<64x100xf32>, vector<100xf32>
+    vector.transfer_write %v, %y[%r, %c0] {in_bounds = [true]} : vector<100xf32>, memref<64x100xf32>
+  } {kiln.parallel_rows = 10 : i64}
+  scf.for %r = %c0 to %c64 step %c1 {
+    %v = vector.transfer_read %x[%r, %c0], %pad {in_bounds = [true]} : memref<64x100xf32>, vector<100xf32>
+    vector.transfer_write %v, %y[%r, %c0] {in_bounds = [true]} : vector<100xf32>, memref<64x100xf32>
+  }
+  return
+}

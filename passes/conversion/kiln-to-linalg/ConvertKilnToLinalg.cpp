@@ -31,6 +31,7 @@ struct ConvertKilnToLinalgPass
     lowering::populateShapePatterns(patterns);
     lowering::populateIndexingPatterns(patterns);
     lowering::populateReductionPatterns(patterns);
+    lowering::populateRowNormalizationPatterns(patterns);
     lowering::populateRecurrentPatterns(patterns);
     lowering::populateActivationPatterns(patterns);
     lowering::populateEinsumPatterns(patterns);
@@ -40,7 +41,8 @@ struct ConvertKilnToLinalgPass
     target.addLegalDialect<mlir::arith::ArithDialect, mlir::linalg::LinalgDialect,
                            mlir::math::MathDialect, mlir::tensor::TensorDialect,
                            mlir::func::FuncDialect,
-                           mlir::scf::SCFDialect>();
+                           mlir::scf::SCFDialect,
+                           mlir::vector::VectorDialect>();
     // Elementwise bodies on unsigned elements cast their scalars to
     // signless and back (see Elementwise.cpp).
     target.addLegalOp<mlir::UnrealizedConversionCastOp>();
