@@ -404,10 +404,12 @@ def ParallelizeLoopsPass : Pass<"kiln-parallelize-loops", "::mlir::ModuleOp"> {
     estimated cost reaches `min-cost` is tiled along one parallel dim that
     every output is indexed by, so that distinct tiles write distinct
     elements. The cost is in FLOPs of a vectorized GEMM: a contraction costs
-    its iterations times its payload ops (its multiplies and adds); any other
-    op its payload ops plus 2 per byte it reads and writes, per iteration
-    (a copy such as im2col moves a few bytes per cycle where a GEMM does some
-    20 FLOPs). An op whose inputs may overlap an output (other than an
+    its iterations times its payload ops (its multiplies and adds); an
+    im2col-style copy (empty payload, an input read at a sum of dims) 2 per
+    byte it reads and writes (it moves a few bytes per cycle where a GEMM
+    does some 20 FLOPs); any other op half its iterations times its payload
+    ops (so that it splits where it did at the former 2^20 threshold). An
+    op whose inputs may overlap an output (other than an
     in-place elementwise op reading each element where it writes it) is left
     alone.
 
@@ -469,9 +471,9 @@ def ParallelizeLoopsPass : Pass<"kiln-parallelize-loops", "::mlir::ModuleOp"> {
     Option<"threads", "threads", "int32_t", /*default=*/"0",
            "The compiled default thread count passed to kiln_parallel_for "
            "(0: the runtime decides)">,
-    Option<"minCost", "min-cost", "int64_t", /*default=*/"1 << 18",
-           "Smallest estimated cost (GEMM FLOPs; payload ops plus 2 per "
-           "byte moved for other ops) of an op worth splitting">,
+    Option<"minCost", "min-cost", "int64_t", /*default=*/"1 << 19",
+           "Smallest estimated cost (GEMM FLOPs; 2 per byte of an im2col "
+           "copy, half a payload op of other ops) of an op worth splitting">,
     Option<"minTileCost", "min-tile-cost", "int64_t", /*default=*/"1 << 15",
            "Smallest estimated cost of one tile">
   ];

@@ -50,18 +50,36 @@ constexpr int64_t kTargetTiles = 8;
 /// kiln-tile-and-vectorize-contractions).
 constexpr int64_t kContractionTile = 512;
 
-/// What one byte an op reads or writes costs, in the unit of the estimate
-/// (a multiply or an add of the contraction microkernels, which do some 20
-/// per cycle): a copy or an elementwise op moves some 8 to 16 bytes per cycle
-/// when its rows are short (an im2col copy of 8 to 32 wide rows), so a byte
-/// is worth about 2 of a GEMM's FLOPs.
+/// What one byte an im2col copy reads or writes costs, in the unit of the
+/// estimate (a multiply or an add of the contraction microkernels, which do
+/// some 20 per cycle): such a copy moves some 8 to 16 bytes per cycle (rows
+/// of 8 to 32 floats), so a byte is worth about 2 of a GEMM's FLOPs.
 constexpr int64_t kByteCost = 2;
+/// Payload ops of any other loop nest per unit of cost: the threshold was
+/// 2^20 of those before contractions were counted in FLOPs and the default
+/// min-cost dropped to 2^19, and those ops (elementwise ops, windowed
+/// reductions such as a depthwise conv) gain nothing from a lower one
+/// (MobileNet ran 10% slower on one thread when they were split at 2^17).
+constexpr int64_t kScalarOpsPerCost = 2;
+
+/// \returns whether \p op is a gather copy such as an im2col: all loops
+/// parallel, an empty payload, and an input read at a sum of dims (a window).
+bool isWindowCopy(linalg::LinalgOp op) {
+  if (op.getNumParallelLoops() != op.getNumLoops() ||
+      op.getNumDpsInputs() != 1 ||
+      !op->getRegion(0).front().without_terminator().empty())
+    return false;
+  AffineMap map = op.getMatchingIndexingMap(op.getDpsInputOperand(0));
+  return llvm::any_of(map.getResults(),
+                      [](AffineExpr e) { return !isa<AffineDimExpr>(e); });
+}
 
 /// The estimated cost of \p op, in FLOPs of a vectorized contraction: a
 /// contraction (a GEMM, conv-as-GEMM) costs its multiplies and adds (its
-/// iteration count times its payload ops); any other op costs its payload
-/// ops plus kByteCost per byte it reads and writes per iteration, since its
-/// time goes into moving data (a copy's payload is empty).
+/// iteration count times its payload ops); an im2col copy kByteCost per
+/// byte it reads and writes, since its time goes into moving data (its
+/// payload is empty); any other op its payload ops (at least 1) times its
+/// iterations over kScalarOpsPerCost.
 int64_t estimateCost(linalg::LinalgOp op) {
   int64_t iterations = 1;
   for (int64_t range : op.getStaticLoopRanges())
@@ -73,11 +91,14 @@ int64_t estimateCost(linalg::LinalgOp op) {
   }
   if (linalg::isaContractionOpInterface(op))
     return iterations * std::max<int64_t>(payload, 1);
-  int64_t bytes = 0;
-  for (OpOperand &operand : op->getOpOperands())
-    if (auto type = dyn_cast<MemRefType>(operand.get().getType()))
-      bytes += (type.getElementTypeBitWidth() + 7) / 8;
-  return iterations * (payload + kByteCost * bytes);
+  if (isWindowCopy(op)) {
+    int64_t bytes = 0;
+    for (OpOperand &operand : op->getOpOperands())
+      if (auto type = dyn_cast<MemRefType>(operand.get().getType()))
+        bytes += (type.getElementTypeBitWidth() + 7) / 8;
+    return iterations * kByteCost * bytes;
+  }
+  return iterations * std::max<int64_t>(payload, 1) / kScalarOpsPerCost;
 }
 
 /// The largest A (bytes) of a contraction whose N tiles may be narrower
@@ -241,9 +262,9 @@ struct ParallelizeLoopsPass
         // would all pack the whole of it.
         if (ranges[dim] >= ranges[*best])
           best = dim;
-      } else if (ranges[*best] < kTargetTiles && ranges[dim] > ranges[*best]) {
-        // Otherwise the outermost dim with a tile per target tile (the
-        // channels of an NCHW tensor: contiguous tiles), or the largest.
+      } else if (ranges[dim] > ranges[*best]) {
+        // Otherwise the largest; ties go to the outermost (contiguous
+        // tiles).
         best = dim;
       }
     }

@@ -1,9 +1,10 @@
-// RUN: kiln-opt %s --kiln-parallelize-loops='min-cost=1000 min-tile-cost=64 threads=3' | FileCheck %s
+// RUN: kiln-opt %s --kiln-parallelize-loops='min-cost=256 min-tile-cost=32 threads=3' | FileCheck %s
 // RUN: kiln-opt %s --kiln-parallelize-loops | FileCheck %s --check-prefix=DEFAULT
 
-// With the default thresholds (an op must cost 2^18 FLOPs of a GEMM, a byte
-// moved counting 2) the contractions, the large copies and reductions are
-// split, the small elementwise ops are not.
+// With the default thresholds (an op must cost 2^19 FLOPs of a GEMM; an
+// im2col copy's byte counts 2, another op's payload op 1/2, as before) the
+// contractions and the large im2col copies are split, the elementwise ops
+// and reductions of less than 2^20 payload ops are not.
 // DEFAULT-LABEL: func.func @matmul(
 // DEFAULT:         call @kiln_parallel_for
 // DEFAULT-LABEL: func.func @small(
@@ -11,7 +12,8 @@
 // DEFAULT-LABEL: func.func @in_place(
 // DEFAULT-NOT:     call @kiln_parallel_for
 // DEFAULT-LABEL: func.func @column_sums(
-// DEFAULT:         call @kiln_parallel_for
+// DEFAULT-NOT:     call @kiln_parallel_for
+// DEFAULT-LABEL: func.func private @helper(
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #tr = affine_map<(d0, d1) -> (d1, d0)>
 #row = affine_map<(d0, d1) -> (d1)>
@@ -161,7 +163,7 @@ func.func @matmul_large_a(%a: memref<256x256xf32>, %b: memref<256x256xf32>, %c: 
 #id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 // A 3x3 convolution on a 32-channel 16x16 image as its lowering leaves it,
 // with the default thresholds. The im2col copy (73728 floats) costs its
-// bytes: it is split along the channels (d0: 8 tiles of 4), which index the
+// bytes (1.2M): it is split along the channels (d0: 8 tiles of 4), which index the
 // input directly, not along the output rows (d4, the largest range), whose
 // input tiles would have a dynamic halo (`d4 + d1`). The bias broadcast
 // (8192 floats) stays on the calling thread. The GEMM (32 x 288 x 256,
@@ -198,7 +200,7 @@ func.func @conv3x3(%x: memref<1x32x18x18xf32>, %cols: memref<32x3x3x1x16x16xf32>
   return
 }
 
-// A ReLU on 2048 floats (some 35k FLOPs' worth of bytes): waking a thread
+// A ReLU on 2048 floats (a cost of 1k): waking a thread
 // would cost more than it saves, so it stays serial at the default
 // thresholds.
 // DEFAULT-LABEL: func.func @tiny_relu(
