@@ -27,6 +27,7 @@ struct ConvertKilnToLinalgPass
     lowering::populateElementwisePatterns(patterns);
     lowering::populateContractionPatterns(patterns);
     lowering::populateConvPatterns(patterns);
+    lowering::populateDepthwiseConvPatterns(patterns);
     lowering::populateNormalizationPatterns(patterns);
     lowering::populateShapePatterns(patterns);
     lowering::populateIndexingPatterns(patterns);
