@@ -28,6 +28,7 @@ struct ConvertKilnToLinalgPass
     lowering::populateContractionPatterns(patterns);
     lowering::populateConvPatterns(patterns);
     lowering::populateDepthwiseConvPatterns(patterns);
+    lowering::populateGroupedConvPatterns(patterns);
     lowering::populateNormalizationPatterns(patterns);
     lowering::populateShapePatterns(patterns);
     lowering::populateIndexingPatterns(patterns);
