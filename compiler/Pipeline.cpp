@@ -42,6 +42,7 @@ constexpr llvm::StringLiteral kBufferize =
     "convert-bufferization-to-memref,canonicalize,cse";
 
 constexpr llvm::StringLiteral kToLLVM =
+    "func.func(kiln-vectorize-depthwise-conv),"
     "func.func(kiln-tile-and-vectorize-contractions),"
     "kiln-expand-memref-copy,func.func(kiln-vectorize-elementwise),"
     "kiln-stride-empty-arguments,"

@@ -327,6 +327,44 @@ def PackWeightStripsPass : Pass<"kiln-pack-weight-strips", ""> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def VectorizeDepthwiseConvPass
+    : Pass<"kiln-vectorize-depthwise-conv", ""> {
+  let summary = "Turns depthwise convolutions on buffers into register "
+                "blocks of FMAs along the output width";
+  let description = [{
+    Runs on buffers, after `kiln-parallelize-loops` (which splits the
+    convolution over batch or channels) and before
+    `convert-linalg-to-loops`. It takes the depthwise generic that
+    convert-kiln-to-linalg emits (loops n, c, m, oh, ow | kh, kw; input
+    `(n, c, oh * s0 + kh * d0, ow * s1 + kw * d1)`, filter
+    `(c, m, 0, kh, kw)`, output `(n, c, m, oh, ow)`, body `out + in * w`) with
+    static shapes and f32 elements, and replaces it by loops over n, c, m
+    and blocks of output rows. A block holds R rows of V vectors of the
+    host's width (8 f32 with AVX2) in registers: it loads them from the
+    output (which holds the bias), and for every tap (kh, kw), unrolled,
+    broadcasts the filter value and adds it times the input vectors with
+    `vector.fma`. Input vectors are plain loads for stride 1; for stride s
+    one load of (lanes - 1) * s + 1 elements and a `vector.shuffle` keeping
+    every s-th. The output width is covered by vectors of the host's width
+    and one narrower vector for the remainder (static shapes: no masks); a
+    row that needs more vectors than there are accumulators is split into
+    a loop over chunks. Rows per block: accumulators / vectors per row.
+
+    Defaults from the host: 16 lanes and 16 accumulators with AVX-512, 8
+    lanes and 8 accumulators with AVX/AVX2, 4 and 8 otherwise.
+  }];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", /*default=*/"0",
+           "f32 lanes per vector (0: the host's widest)">,
+    Option<"accumulators", "accumulators", "int64_t", /*default=*/"0",
+           "Vector accumulators per register block (0: from the host)">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def TileAndVectorizeContractionsPass
     : Pass<"kiln-tile-and-vectorize-contractions", ""> {
   let summary = "Cache- and register-tiles matmuls on buffers and turns the "

@@ -91,16 +91,18 @@ func.func @matmul_forms(%a: tensor<2x3x4xf32>, %b: tensor<2x4x5xf32>, %v: tensor
 
 // -----
 
-// A grouped conv: explicit padding, then one generic over (n, g, m, oh, ow, c, kh, kw)
-// reading the input at oh * stride + kh * dilation; the bias is added after.
+// A grouped conv (2 channels per group; depthwise ones lower in
+// DepthwiseConv.cpp, narrower ones in GroupedConv.cpp): explicit padding, then one generic over
+// (n, g, m, oh, ow, c, kh, kw) reading the input at oh * stride + kh *
+// dilation; the bias is added after.
 // CHECK-DAG: #[[IN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d5, d3 * 2 + d6 * 2, d4 * 2 + d7 * 2)>
 // CHECK-LABEL: func.func @conv_window(
 //       CHECK:   tensor.pad %{{.+}} low[0, 0, 2, 2] high[0, 0, 2, 2]
 //       CHECK:   linalg.generic {indexing_maps = [#[[IN]], {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
-//       CHECK:   tensor.collapse_shape %{{.+}} {{\[}}[0], [1, 2], [3], [4]] : tensor<1x4x1x5x5xf32> into tensor<1x4x5x5xf32>
-func.func @conv_window(%x: tensor<1x4x10x10xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<1x4x5x5xf32> {
-  %0 = kiln.conv %x, %w {dilations = array<i64: 2, 2>, group = 4 : i64, pads = array<i64: 2, 2, 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x4x10x10xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x5x5xf32>
-  return %0 : tensor<1x4x5x5xf32>
+//       CHECK:   tensor.collapse_shape %{{.+}} {{\[}}[0], [1, 2], [3], [4]] : tensor<1x2x2x33x33xf32> into tensor<1x4x33x33xf32>
+func.func @conv_window(%x: tensor<1x4x66x66xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x4x33x33xf32> {
+  %0 = kiln.conv %x, %w {dilations = array<i64: 2, 2>, group = 2 : i64, pads = array<i64: 2, 2, 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x4x66x66xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x33x33xf32>
+  return %0 : tensor<1x4x33x33xf32>
 }
 
 // -----

@@ -27,6 +27,8 @@ struct ConvertKilnToLinalgPass
     lowering::populateElementwisePatterns(patterns);
     lowering::populateContractionPatterns(patterns);
     lowering::populateConvPatterns(patterns);
+    lowering::populateDepthwiseConvPatterns(patterns);
+    lowering::populateGroupedConvPatterns(patterns);
     lowering::populateNormalizationPatterns(patterns);
     lowering::populateShapePatterns(patterns);
     lowering::populateIndexingPatterns(patterns);
