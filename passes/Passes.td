@@ -493,36 +493,22 @@ def ParallelizeLoopsPass : Pass<"kiln-parallelize-loops", "::mlir::ModuleOp"> {
     Runs on buffers, after the memory plan and before
     `kiln-tile-and-vectorize-contractions` and the loop lowering. Each
     top-level linalg op of an entry point (a public `func.func`) whose
-    estimated cost reaches `min-cost` is tiled along one parallel dim that
-    every output is indexed by, so that distinct tiles write distinct
-    elements. The cost is in FLOPs of a vectorized GEMM: a contraction costs
-    its iterations times its payload ops (its multiplies and adds); an
-    im2col-style copy (empty payload, an input read at a sum of dims) 2 per
-    byte it reads and writes (it moves a few bytes per cycle where a GEMM
-    does some 20 FLOPs); any other op half its iterations times its payload
-    ops (so that it splits where it did at the former 2^20 threshold). An
-    op whose inputs may overlap an output (other than an
-    in-place elementwise op reading each element where it writes it) is left
-    alone.
-
-    The split dim is preferably one that every operand has only as a
-    plain result (not in a sum such as im2col's `oh + kh`, which would give
-    input tiles a dynamic halo that the elementwise vectorizer leaves
-    scalar); among those, for a contraction the largest, ties to the
-    innermost (a matmul's tiles then pack disjoint strips of B), for any
-    other op the outermost with at least 8 indices (an NCHW tensor's
-    channels: contiguous tiles), else the largest.
+    estimated cost - its iteration count times the ops of its payload, at
+    least 1 - reaches `min-cost` is tiled along one parallel dim that every
+    output is indexed by (the one with the largest range; on ties the
+    outermost, but the innermost for an op with reduction dims, so that a
+    matmul's tiles pack disjoint strips of B), so that distinct tiles write
+    distinct elements. An op whose
+    inputs may overlap an output (other than an in-place elementwise op
+    reading each element where it writes it) is left alone.
 
     The tile size aims at 8 tiles, is at least `min-tile-cost` worth of
     work, is a multiple of 32 when the dim is the contiguous one of the
     output (8 for another dim of a contraction) and, when one is near, a
-    divisor of the range; a contraction whose A exceeds 128 KiB gets N tiles
-    as wide as 512 (the N cache block), but at least two, so that the tiles
-    sweep A no more often than the unsplit op. A remainder tile runs after
-    the loop, on the calling thread. Fewer than 2 tiles: the op is left
-    alone. The cost thresholds keep small ops single-threaded, where waking
-    a thread (about a microsecond when it spins, some tens when it blocks)
-    costs more than the split saves.
+    divisor of the range; a remainder tile runs after the loop, on the
+    calling thread. Fewer than 2 tiles: the op is left alone. The cost
+    thresholds keep small ops single-threaded, where waking a thread (some
+    microseconds) costs more than the split saves.
 
     The loop of full tiles is outlined into
     `func.func private @F_parallelN(%ctx: !llvm.ptr, %begin: i64, %end: i64)`
@@ -570,10 +556,10 @@ def ParallelizeLoopsPass : Pass<"kiln-parallelize-loops", "::mlir::ModuleOp"> {
     Option<"threads", "threads", "int32_t", /*default=*/"0",
            "The compiled default thread count passed to kiln_parallel_for "
            "(0: the runtime decides)">,
-    Option<"minCost", "min-cost", "int64_t", /*default=*/"1 << 19",
-           "Smallest estimated cost (GEMM FLOPs; 2 per byte of an im2col "
-           "copy, half a payload op of other ops) of an op worth splitting">,
-    Option<"minTileCost", "min-tile-cost", "int64_t", /*default=*/"1 << 15",
+    Option<"minCost", "min-cost", "int64_t", /*default=*/"1 << 20",
+           "Smallest estimated cost (iterations x payload ops) of an op "
+           "worth splitting">,
+    Option<"minTileCost", "min-tile-cost", "int64_t", /*default=*/"1 << 17",
            "Smallest estimated cost of one tile">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",

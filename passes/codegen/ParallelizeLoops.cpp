@@ -56,36 +56,8 @@ constexpr int64_t kTargetTiles = 8;
 /// kiln-tile-and-vectorize-contractions).
 constexpr int64_t kContractionTile = 512;
 
-/// What one byte an im2col copy reads or writes costs, in the unit of the
-/// estimate (a multiply or an add of the contraction microkernels, which do
-/// some 20 per cycle): such a copy moves some 8 to 16 bytes per cycle (rows
-/// of 8 to 32 floats), so a byte is worth about 2 of a GEMM's FLOPs.
-constexpr int64_t kByteCost = 2;
-/// Payload ops of any other loop nest per unit of cost: the threshold was
-/// 2^20 of those before contractions were counted in FLOPs and the default
-/// min-cost dropped to 2^19, and those ops (elementwise ops, windowed
-/// reductions such as a depthwise conv) gain nothing from a lower one
-/// (MobileNet ran 10% slower on one thread when they were split at 2^17).
-constexpr int64_t kScalarOpsPerCost = 2;
-
-/// \returns whether \p op is a gather copy such as an im2col: all loops
-/// parallel, an empty payload, and an input read at a sum of dims (a window).
-bool isWindowCopy(linalg::LinalgOp op) {
-  if (op.getNumParallelLoops() != op.getNumLoops() ||
-      op.getNumDpsInputs() != 1 ||
-      !op->getRegion(0).front().without_terminator().empty())
-    return false;
-  AffineMap map = op.getMatchingIndexingMap(op.getDpsInputOperand(0));
-  return llvm::any_of(map.getResults(),
-                      [](AffineExpr e) { return !isa<AffineDimExpr>(e); });
-}
-
-/// The estimated cost of \p op, in FLOPs of a vectorized contraction: a
-/// contraction (a GEMM, conv-as-GEMM) costs its multiplies and adds (its
-/// iteration count times its payload ops); an im2col copy kByteCost per
-/// byte it reads and writes, since its time goes into moving data (its
-/// payload is empty); any other op its payload ops (at least 1) times its
-/// iterations over kScalarOpsPerCost.
+/// The estimated cost of \p op: its iteration count times the ops of its
+/// payload (at least 1).
 int64_t estimateCost(linalg::LinalgOp op) {
   int64_t iterations = 1;
   for (int64_t range : op.getStaticLoopRanges())
@@ -95,28 +67,7 @@ int64_t estimateCost(linalg::LinalgOp op) {
     (void)inner;
     ++payload;
   }
-  if (linalg::isaContractionOpInterface(op))
-    return iterations * std::max<int64_t>(payload, 1);
-  if (isWindowCopy(op)) {
-    int64_t bytes = 0;
-    for (OpOperand &operand : op->getOpOperands())
-      if (auto type = dyn_cast<MemRefType>(operand.get().getType()))
-        bytes += (type.getElementTypeBitWidth() + 7) / 8;
-    return iterations * kByteCost * bytes;
-  }
-  return iterations * std::max<int64_t>(payload, 1) / kScalarOpsPerCost;
-}
-
-/// The largest A (bytes) of a contraction whose N tiles may be narrower
-/// than kContractionTile: a quarter of a 512 KiB L2.
-constexpr int64_t kSmallA = 128 * 1024;
-
-/// \returns the bytes of contraction \p op's first input (A: M x K).
-int64_t bytesOfA(linalg::LinalgOp op) {
-  auto type = dyn_cast<MemRefType>(op.getDpsInputs().front().getType());
-  if (!type || !type.hasStaticShape())
-    return std::numeric_limits<int64_t>::max();
-  return type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+  return iterations * std::max<int64_t>(payload, 1);
 }
 
 /// \returns the buffer \p value views (through views, subviews, reshapes and
@@ -227,9 +178,7 @@ struct ParallelizeLoopsPass
     // of its own, so distinct indices of the dim write distinct elements.
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
-    bool contraction = linalg::isaContractionOpInterface(op);
     std::optional<unsigned> best;
-    bool bestPlain = false;
     for (unsigned dim = 0; dim < ranges.size(); ++dim) {
       if (iterators[dim] != utils::IteratorType::parallel || ranges[dim] < 2)
         continue;
@@ -241,38 +190,14 @@ struct ParallelizeLoopsPass
               return d && d.getPosition() == dim;
             });
           });
-      if (!indexesOutputs)
-        continue;
-      // A dim every operand has only as a result of its own (never in a sum
-      // such as im2col's `oh + kh`) gives tiles of static shape; a window
-      // dim would give the input a dynamic halo, and later passes (the
-      // elementwise vectorizer) leave such tiles scalar.
-      bool plain = llvm::all_of(op->getOpOperands(), [&](OpOperand &operand) {
-        if (!isa<MemRefType>(operand.get().getType()))
-          return true;
-        AffineMap map = op.getMatchingIndexingMap(&operand);
-        return llvm::all_of(map.getResults(), [&](AffineExpr e) {
-          return isa<AffineDimExpr>(e) || !e.isFunctionOfDim(dim);
-        });
-      });
-      if (best && bestPlain && !plain)
-        continue;
-      if (!best || (plain && !bestPlain)) {
+      // The largest range splits most evenly. Ties go to the outermost dim
+      // (contiguous tiles), but to the innermost for a contraction: tiles
+      // of N (B's columns) pack disjoint strips of B, tiles of M would all
+      // pack the whole of it.
+      if (indexesOutputs &&
+          (!best || ranges[dim] > ranges[*best] ||
+           (ranges[dim] == ranges[*best] && op.getNumReductionLoops() > 0)))
         best = dim;
-        bestPlain = plain;
-        continue;
-      }
-      if (contraction) {
-        // The largest range splits most evenly; ties go to the innermost:
-        // tiles of N (B's columns) pack disjoint strips of B, tiles of M
-        // would all pack the whole of it.
-        if (ranges[dim] >= ranges[*best])
-          best = dim;
-      } else if (ranges[dim] > ranges[*best]) {
-        // Otherwise the largest; ties go to the outermost (contiguous
-        // tiles).
-        best = dim;
-      }
     }
     if (!best)
       return std::nullopt;
@@ -294,12 +219,8 @@ struct ParallelizeLoopsPass
     // A contraction split along N sweeps all of A once per tile: tiles as
     // wide as the contraction pass's N cache block (512), but at least two,
     // keep those sweeps as few as without the split (1024^3 on one thread:
-    // 8 tiles of 128 ran at 69 GFLOP/s, 2 of 512 at 77). An A that stays in
-    // L2 (a convolution's weights: 16 x 144 floats, 64 x 576) costs nothing
-    // to sweep again, and a conv-as-GEMM's N (its output positions, 64 to
-    // 1024) then splits into the usual 8 tiles, not 2 that leave a thread
-    // idle when the other starts late.
-    if (contiguous && contraction && bytesOfA(op) > kSmallA)
+    // 8 tiles of 128 ran at 69 GFLOP/s, 2 of 512 at 77).
+    if (contiguous && linalg::isaContractionOpInterface(op))
       size = std::max<int64_t>(
           size, std::min<int64_t>(llvm::divideCeil(range, 2), kContractionTile));
     size = llvm::alignTo(size, align);

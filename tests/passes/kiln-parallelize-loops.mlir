@@ -1,25 +1,19 @@
-// RUN: kiln-opt %s --kiln-parallelize-loops='min-cost=256 min-tile-cost=32 threads=3' | FileCheck %s
+// RUN: kiln-opt %s --kiln-parallelize-loops='min-cost=1000 min-tile-cost=64 threads=3' | FileCheck %s
 // RUN: kiln-opt %s --kiln-parallelize-loops | FileCheck %s --check-prefix=DEFAULT
 
-// With the default thresholds (an op must cost 2^19 FLOPs of a GEMM; an
-// im2col copy's byte counts 2, another op's payload op 1/2, as before) the
-// contractions and the large im2col copies are split, the elementwise ops
-// and reductions of less than 2^20 payload ops are not.
+// With the default thresholds (an op must cost 2^20) only the matmul
+// (64 x 256 x 32 iterations x 2 payload ops = 2^20) is split.
 // DEFAULT-LABEL: func.func @matmul(
 // DEFAULT:         call @kiln_parallel_for
-// DEFAULT-LABEL: func.func @small(
 // DEFAULT-NOT:     call @kiln_parallel_for
-// DEFAULT-LABEL: func.func @in_place(
-// DEFAULT-NOT:     call @kiln_parallel_for
-// DEFAULT-LABEL: func.func @column_sums(
-// DEFAULT-NOT:     call @kiln_parallel_for
-// DEFAULT-LABEL: func.func private @helper(
+
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #tr = affine_map<(d0, d1) -> (d1, d0)>
 #row = affine_map<(d0, d1) -> (d1)>
 // A contraction on entry-point arguments: split along N (the largest range,
-// contiguous in C) into 8 tiles of 32: A (64 x 32) is small enough to stay
-// in cache while each tile sweeps it. The pointers go into a stack array.
+// contiguous in C) into 2 tiles of 128: a contraction's N tiles are as wide
+// as the N cache block (512), but at least two, since each tile sweeps all
+// of A. The pointers go into a stack array.
 // CHECK-LABEL: func.func @matmul(
 // CHECK-SAME:      %[[A:[a-z0-9]+]]: memref<64x32xf32>, %[[B:[a-z0-9]+]]: memref<32x256xf32>, %[[C:[a-z0-9]+]]: memref<64x256xf32>)
 // CHECK:         %[[CTX:.+]] = llvm.alloca %{{.+}} x !llvm.array<3 x ptr>
@@ -28,7 +22,7 @@
 // CHECK-DAG:     %[[SLOT:.+]] = llvm.getelementptr %[[CTX]][0, 0]
 // CHECK-DAG:     llvm.store %[[BP]], %[[SLOT]]
 // CHECK:         %[[F:.+]] = constant @matmul_parallel0 : (!llvm.ptr, i64, i64) -> ()
-// CHECK-DAG:     %[[N:.+]] = arith.constant 8 : i64
+// CHECK-DAG:     %[[N:.+]] = arith.constant 2 : i64
 // CHECK-DAG:     %[[GRAIN:.+]] = arith.constant 1 : i64
 // CHECK-DAG:     %[[THREADS:.+]] = arith.constant 3 : i32
 // CHECK:         call @kiln_parallel_for(%[[F]], %[[CTX]], %[[N]], %[[GRAIN]], %[[THREADS]])
@@ -41,15 +35,15 @@
 // CHECK:         %[[BM:.+]] = builtin.unrealized_conversion_cast %{{.+}} : !llvm.struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)> to memref<32x256xf32>
 // CHECK:         %[[CM:.+]] = builtin.unrealized_conversion_cast %{{.+}} to memref<64x256xf32>
 // CHECK:         %[[AM:.+]] = builtin.unrealized_conversion_cast %{{.+}} to memref<64x32xf32>
-// CHECK:         %[[T:.+]] = arith.constant 32 : index
+// CHECK:         %[[T:.+]] = arith.constant 128 : index
 // CHECK:         %[[B0:.+]] = arith.index_cast %[[BEGIN]] : i64 to index
 // CHECK:         %[[LO:.+]] = arith.muli %[[B0]], %[[T]]
 // CHECK:         %[[E0:.+]] = arith.index_cast %[[END]] : i64 to index
 // CHECK:         %[[HI0:.+]] = arith.muli %[[E0]], %[[T]]
 // CHECK:         %[[HI:.+]] = arith.minsi %[[HI0]], %{{.+}}
 // CHECK:         scf.for %[[J:.+]] = %[[LO]] to %[[HI]] step %[[T]] {
-// CHECK:           %[[BT:.+]] = memref.subview %[[BM]][0, %[[J]]] [32, 32] [1, 1]
-// CHECK:           %[[CT:.+]] = memref.subview %[[CM]][0, %[[J]]] [64, 32] [1, 1]
+// CHECK:           %[[BT:.+]] = memref.subview %[[BM]][0, %[[J]]] [32, 128] [1, 1]
+// CHECK:           %[[CT:.+]] = memref.subview %[[CM]][0, %[[J]]] [64, 128] [1, 1]
 // CHECK:           linalg.matmul ins(%[[AM]], %[[BT]] : {{.*}}) outs(%[[CT]] : {{.*}})
 func.func @matmul(%a: memref<64x32xf32>, %b: memref<32x256xf32>, %c: memref<64x256xf32>) {
   linalg.matmul ins(%a, %b : memref<64x32xf32>, memref<32x256xf32>) outs(%c : memref<64x256xf32>)
@@ -193,79 +187,6 @@ func.func @cheap_row_loop(%x: memref<64x100xf32>, %y: memref<64x100xf32>) {
   scf.for %r = %c0 to %c64 step %c1 {
     %v = vector.transfer_read %x[%r, %c0], %pad {in_bounds = [true]} : memref<64x100xf32>, vector<100xf32>
     vector.transfer_write %v, %y[%r, %c0] {in_bounds = [true]} : vector<100xf32>, memref<64x100xf32>
-  }
-  return
-}
-
-// A large A (256 x 256 floats, more than a quarter of L2): N tiles are as
-// wide as the contraction pass's N cache block (512), but at least two,
-// since each tile sweeps all of A: 2 tiles of 128.
-// CHECK-LABEL: func.func @matmul_large_a(
-// CHECK:         call @kiln_parallel_for(%{{.+}}, %{{.+}}, %c2_i64,
-// CHECK-LABEL: func.func private @matmul_large_a_parallel0(
-// CHECK:           memref.subview %{{.+}}[0, %{{.+}}] [256, 128] [1, 1]
-func.func @matmul_large_a(%a: memref<256x256xf32>, %b: memref<256x256xf32>, %c: memref<256x256xf32>) {
-  linalg.matmul ins(%a, %b : memref<256x256xf32>, memref<256x256xf32>) outs(%c : memref<256x256xf32>)
-  return
-}
-
-#im2col = affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d0, d4 + d1, d5 + d2)>
-#id6 = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>
-#bias = affine_map<(d0, d1) -> (d0, 0)>
-#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
-// A 3x3 convolution on a 32-channel 16x16 image as its lowering leaves it,
-// with the default thresholds. The im2col copy (73728 floats) costs its
-// bytes (1.2M): it is split along the channels (d0: 8 tiles of 4), which index the
-// input directly, not along the output rows (d4, the largest range), whose
-// input tiles would have a dynamic halo (`d4 + d1`). The bias broadcast
-// (8192 floats) stays on the calling thread. The GEMM (32 x 288 x 256,
-// 4.7 MFLOP) is split along N, its output positions, into 8 tiles of 32
-// since A (the weights, 36 KiB) stays in cache: before, FLOPs were not
-// told from payload ops and its N went into 2 tiles only.
-// DEFAULT-LABEL: func.func @conv3x3(
-// DEFAULT:         call @kiln_parallel_for(%{{.+}}, %{{.+}}, %c8_i64,
-// DEFAULT:         linalg.generic {{.*}} ins(%{{.+}} : memref<32x1xf32>)
-// DEFAULT:         call @kiln_parallel_for(%{{.+}}, %{{.+}}, %c8_i64_{{[0-9]+}},
-// DEFAULT:         return
-// DEFAULT-LABEL: func.func private @conv3x3_parallel1(
-// DEFAULT:         scf.for
-// DEFAULT:           memref.subview %{{.+}}[0, %{{.+}}] [288, 32] [1, 1]
-// DEFAULT:           linalg.matmul
-// DEFAULT-LABEL: func.func private @conv3x3_parallel0(
-// DEFAULT:         scf.for
-// DEFAULT:           memref.subview %{{.+}}[0, %{{.+}}, 0, 0] [1, 4, 18, 18] [1, 1, 1, 1] : memref<1x32x18x18xf32> to memref<1x4x18x18xf32,
-// DEFAULT:           memref.subview %{{.+}}[%{{.+}}, 0, 0, 0, 0, 0] [4, 3, 3, 1, 16, 16] [1, 1, 1, 1, 1, 1]
-// DEFAULT:           linalg.generic
-func.func @conv3x3(%x: memref<1x32x18x18xf32>, %cols: memref<32x3x3x1x16x16xf32>, %w: memref<32x288xf32>, %b: memref<32x1xf32>, %y: memref<32x256xf32>) {
-  linalg.generic {indexing_maps = [#im2col, #id6], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
-      ins(%x : memref<1x32x18x18xf32>) outs(%cols : memref<32x3x3x1x16x16xf32>) {
-  ^bb0(%in: f32, %out: f32):
-    linalg.yield %in : f32
-  }
-  linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel"]}
-      ins(%b : memref<32x1xf32>) outs(%y : memref<32x256xf32>) {
-  ^bb0(%in: f32, %out: f32):
-    linalg.yield %in : f32
-  }
-  %k = memref.collapse_shape %cols [[0, 1, 2], [3, 4, 5]] : memref<32x3x3x1x16x16xf32> into memref<288x256xf32>
-  linalg.matmul ins(%w, %k : memref<32x288xf32>, memref<288x256xf32>) outs(%y : memref<32x256xf32>)
-  return
-}
-
-// A ReLU on 2048 floats (a cost of 1k): waking a thread
-// would cost more than it saves, so it stays serial at the default
-// thresholds.
-// DEFAULT-LABEL: func.func @tiny_relu(
-// DEFAULT-NOT:     call @kiln_parallel_for
-// DEFAULT:         linalg.generic
-// DEFAULT-NEXT:    ^bb0
-func.func @tiny_relu(%x: memref<1x32x8x8xf32>) {
-  %zero = arith.constant 0.0 : f32
-  linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
-      ins(%x : memref<1x32x8x8xf32>) outs(%x : memref<1x32x8x8xf32>) {
-  ^bb0(%in: f32, %out: f32):
-    %m = arith.maximumf %in, %zero : f32
-    linalg.yield %m : f32
   }
   return
 }
