@@ -89,6 +89,8 @@ void buildBufferizePipeline(mlir::OpPassManager &pm,
 
 void buildLLVMPipeline(mlir::OpPassManager &pm,
                        const PipelineOptions &options) {
+  if (options.fusion)
+    pm.addPass(passes::createFuseEpiloguesPass());
   if (options.parallelLoops) {
     passes::ParallelizeLoopsPassOptions parallel;
     parallel.threads = options.threads;

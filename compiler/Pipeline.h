@@ -59,7 +59,9 @@ void buildGraphPipeline(mlir::OpPassManager &pm,
 void buildBufferizePipeline(mlir::OpPassManager &pm,
                             const PipelineOptions &options = {});
 
-/// Buffers to the LLVM dialect: large linalg ops split into tiles run by
+/// Buffers to the LLVM dialect: the elementwise consumer of a contraction
+/// made its epilogue (kiln-fuse-epilogues; unless options.fusion is false),
+/// large linalg ops split into tiles run by
 /// the runtime's thread pool (kiln-parallelize-loops), contractions tiled
 /// and vectorized, linalg to loops, f32 math to polynomials (the rest to
 /// libm), then memref/arith/math/func/cf to LLVM with the bare-pointer

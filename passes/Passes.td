@@ -486,6 +486,54 @@ def VerifyMemoryPlanPass : Pass<"kiln-verify-memory-plan", "::mlir::ModuleOp"> {
   ];
 }
 
+def FuseEpiloguesPass : Pass<"kiln-fuse-epilogues", ""> {
+  let summary = "Makes the elementwise consumer of a contraction its epilogue";
+  let description = [{
+    Runs on buffers, after the memory plan and before
+    `kiln-parallelize-loops`. A contraction (a static `linalg` contraction
+    with one reduction dim) followed - with only memory-effect-free ops in
+    between - by an all-parallel `linalg.generic` that reads the whole
+    contraction output C at the identity map (a bias add, an activation, a
+    residual add, or a chain of them fused by `kiln-fuse-elementwise`)
+    gets that generic as its epilogue: the generic is rewritten over C's
+    shape (its operands reshaped when it iterated over a reshape of C, e.g.
+    a convolution's `[1, F, H, W]` view of its `[F, H*W]` product), placed
+    right after the contraction and marked `kiln.epilogue`. The tiling
+    passes carry the epilogue into each tile: `kiln-parallelize-loops` into
+    each thread's tile, `kiln-tile-and-vectorize-contractions` into each
+    register tile, where it is applied to the accumulators before the one
+    store of the result.
+
+    The consumer qualifies only when interleaving it with the contraction
+    tile by tile cannot change a value: no other operand of it shares bytes
+    with C, and its output is C (in place), an input it reads in place, or
+    memory that neither C nor the contraction's inputs use (the memory plan
+    may give a dead input's bytes to the output: then it is left alone).
+    Across a reshape of C, its other operands must be whole (identity) or
+    scalars.
+
+    Before:
+    ```mlir
+    linalg.matmul ins(%w, %cols : memref<16x144xf32>, memref<144x1024xf32>)
+                  outs(%c : memref<16x1024xf32>)
+    %v = memref.expand_shape %c [[0, 1], [2, 3]] output_shape [1, 16, 32, 32]
+        : memref<16x1024xf32> into memref<1x16x32x32xf32>
+    linalg.generic {... ["parallel", "parallel", "parallel", "parallel"]}
+        ins(%v, %residual : ...) outs(%v : memref<1x16x32x32xf32>) { add, relu }
+    ```
+    After:
+    ```mlir
+    %r = memref.collapse_shape %residual [[0, 1], [2, 3]] ...
+    linalg.matmul ins(%w, %cols : ...) outs(%c : memref<16x1024xf32>)
+    linalg.generic {... ["parallel", "parallel"], kiln.epilogue}
+        ins(%c, %r : memref<16x1024xf32>, memref<16x1024xf32>)
+        outs(%c : memref<16x1024xf32>) { add, relu }
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def ParallelizeLoopsPass : Pass<"kiln-parallelize-loops", "::mlir::ModuleOp"> {
   let summary = "Splits large linalg ops into tiles that run on the runtime's "
                 "thread pool";

@@ -27,6 +27,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/Passes.h"
+#include "passes/codegen/Epilogue.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -70,37 +71,6 @@ int64_t estimateCost(linalg::LinalgOp op) {
   return iterations * std::max<int64_t>(payload, 1);
 }
 
-/// \returns the buffer \p value views (through views, subviews, reshapes and
-/// casts): a block argument, a global or an allocation.
-Value rootOf(Value value, int64_t &byteOffset, bool &knownOffset) {
-  byteOffset = 0;
-  knownOffset = true;
-  while (Operation *def = value.getDefiningOp()) {
-    if (auto view = dyn_cast<memref::ViewOp>(def)) {
-      std::optional<int64_t> shift = getConstantIntValue(view.getByteShift());
-      if (shift)
-        byteOffset += *shift;
-      else
-        knownOffset = false;
-      value = view.getSource();
-    } else if (isa<memref::SubViewOp, memref::ExpandShapeOp,
-                   memref::CollapseShapeOp, memref::CastOp,
-                   memref::ReinterpretCastOp>(def)) {
-      if (isa<memref::SubViewOp, memref::ReinterpretCastOp>(def))
-        knownOffset = false; // Only whole views of the arena are tracked.
-      value = def->getOperand(0);
-    } else {
-      break;
-    }
-  }
-  return value;
-}
-
-/// Bytes of \p type's elements (a dense static memref).
-int64_t byteSize(MemRefType type) {
-  return type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
-}
-
 /// \returns whether input \p input of \p op may overlap output \p output in
 /// a way that tiling could break: both view the same buffer, not provably
 /// apart, and are not the same memref read at the index it is written at
@@ -109,21 +79,7 @@ bool mayConflict(linalg::LinalgOp op, OpOperand &input, OpOperand &output) {
   if (input.get() == output.get() &&
       op.getMatchingIndexingMap(&input) == op.getMatchingIndexingMap(&output))
     return false;
-  int64_t inOffset, outOffset;
-  bool inKnown, outKnown;
-  Value inRoot = rootOf(input.get(), inOffset, inKnown);
-  Value outRoot = rootOf(output.get(), outOffset, outKnown);
-  if (inRoot != outRoot) {
-    // Distinct arguments of an entry point do not overlap (kiln/model.h);
-    // globals are constants and allocations distinct.
-    return false;
-  }
-  if (!inKnown || !outKnown)
-    return true;
-  auto inType = cast<MemRefType>(input.get().getType());
-  auto outType = cast<MemRefType>(output.get().getType());
-  return inOffset < outOffset + byteSize(outType) &&
-         outOffset < inOffset + byteSize(inType);
+  return mayOverlap(input.get(), output.get());
 }
 
 /// A static memref whose descriptor is fully known from its type.
@@ -242,6 +198,8 @@ struct ParallelizeLoopsPass
     SmallVector<int64_t> sizes(op.getNumLoops(), 0);
     sizes[dim] = size;
     bool partial = op.getStaticLoopRanges()[dim] % size != 0;
+    linalg::GenericOp epilogue = epilogueOf(op);
+    Value output = epilogue ? op.getDpsInits()[0] : Value();
     rewriter.setInsertionPoint(op);
     FailureOr<linalg::TiledLinalgOp> tiled = linalg::tileLinalgOp(
         rewriter, op, linalg::LinalgTilingOptions().setTileSizes(sizes));
@@ -249,12 +207,13 @@ struct ParallelizeLoopsPass
       return op->emitOpError("could not be tiled for threads");
     rewriter.eraseOp(op);
     auto loop = cast<scf::ForOp>(tiled->loops.front());
-    if (partial) {
-      scf::ForOp remainder;
-      if (failed(scf::peelForLoopAndSimplifyBounds(rewriter, loop, remainder)))
-        return loop->emitOpError("could not be peeled");
-    }
+    scf::ForOp remainder;
+    if (partial &&
+        failed(scf::peelForLoopAndSimplifyBounds(rewriter, loop, remainder)))
+      return loop->emitOpError("could not be peeled");
     loop->setAttr(kMarker, rewriter.getUnitAttr());
+    if (epilogue)
+      carryEpilogue(rewriter, epilogue, output, {loop, remainder});
     return success();
   }
 
@@ -444,7 +403,9 @@ struct ParallelizeLoopsPass
       SmallVector<std::tuple<linalg::LinalgOp, unsigned, int64_t>> work;
       SmallVector<std::pair<scf::ForOp, int64_t>> rowLoops;
       for (Operation &op : func.getBody().front()) {
-        if (auto linalgOp = dyn_cast<linalg::LinalgOp>(&op))
+        // An epilogue goes where its contraction goes (tile()).
+        if (auto linalgOp = dyn_cast<linalg::LinalgOp>(&op);
+            linalgOp && !op.hasAttr(kEpilogueAttr))
           if (auto split = plan(linalgOp))
             work.push_back({linalgOp, split->first, split->second});
         if (auto loop = dyn_cast<scf::ForOp>(&op))

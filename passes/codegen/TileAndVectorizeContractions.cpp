@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/Passes.h"
+#include "passes/codegen/Epilogue.h"
 #include "passes/codegen/RegisterTile.h"
 
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
@@ -23,6 +24,7 @@
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorTransforms.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Transforms/CSE.h"
@@ -51,6 +53,10 @@ struct Stage {
   Dim dim;
   int64_t size;
 };
+
+/// The largest K a contraction with an epilogue keeps untiled (Epilogue.h):
+/// the K x NR strip of B is then 64 KiB, in L2.
+constexpr int64_t kMaxWholeK = 1024;
 
 /// The loops of a contraction as this pass tiles them.
 struct Contraction {
@@ -232,12 +238,18 @@ void pack(RewriterBase &rewriter, ArrayRef<PackPlan> plans) {
 /// Tiles \p op along the dimension of \p stage (every unit dim by 1 for
 /// Dim::Unit) and peels the tile loop if its step does not divide the
 /// range, so that both the full tiles and the remainder have static sizes
-/// once the bounds are canonicalized. The tiled ops keep the marker.
+/// once the bounds are canonicalized. The tiled ops keep the marker. An
+/// epilogue (Epilogue.h) follows the op into its tiles, except across a K
+/// tiling: the epilogue needs the finished sums, so it stays after the K
+/// loop, on the output tile the loop accumulates.
 LogicalResult tileStage(RewriterBase &rewriter, linalg::LinalgOp op,
                         const Stage &stage) {
   FailureOr<Contraction> dims = matchContraction(op);
   if (failed(dims))
     return success(); // Not (or no longer) ours: left to the loop lowering.
+  linalg::GenericOp epilogue =
+      stage.dim == Dim::K ? linalg::GenericOp() : epilogueOf(op);
+  Value output = epilogue ? op.getDpsInits()[0] : Value();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   SmallVector<int64_t> sizes(ranges.size(), 0);
   std::optional<unsigned> peeled;
@@ -276,14 +288,15 @@ LogicalResult tileStage(RewriterBase &rewriter, linalg::LinalgOp op,
   if (failed(tiled))
     return op->emitOpError("could not be tiled");
   rewriter.eraseOp(op);
-  if (!peeled)
-    return success();
   // Only the one loop of an M, N or K stage can need peeling, and it does:
   // its step does not divide its static range.
   auto loop = cast<scf::ForOp>(tiled->loops.front());
   scf::ForOp remainder;
-  if (failed(scf::peelForLoopAndSimplifyBounds(rewriter, loop, remainder)))
+  if (peeled &&
+      failed(scf::peelForLoopAndSimplifyBounds(rewriter, loop, remainder)))
     return loop->emitOpError("could not be peeled");
+  if (epilogue)
+    carryEpilogue(rewriter, epilogue, output, {loop, remainder});
   return success();
 }
 
@@ -409,7 +422,8 @@ private:
 
   LogicalResult tileAll(ArrayRef<int64_t> cache, ArrayRef<int64_t> reg,
                         const FrozenRewritePatternSet &canonical);
-  LogicalResult vectorizeAll(const FrozenRewritePatternSet &canonical);
+  LogicalResult vectorizeAll(const FrozenRewritePatternSet &canonical,
+                             int64_t registerElements);
   void hoistAccumulators();
   LogicalResult lowerVectors(const FrozenRewritePatternSet &canonical);
 };
@@ -426,6 +440,28 @@ LogicalResult TileAndVectorizeContractionsPass::tileAll(
                           {Dim::K, cache[2]},   {Dim::M, cache[0]},
                           {Dim::N, reg[1]},     {Dim::Pack, reg[0]},
                           {Dim::M, reg[0]},     {Dim::K, reg[2]}};
+  // A contraction with an epilogue keeps K whole up to kMaxWholeK, so
+  // that the epilogue can run on the register tile's finished sums; its M
+  // cache tile shrinks to keep the block of A as large as with K tiled.
+  // Beyond, K is tiled as usual and the epilogue runs on the output panel
+  // after the K loop (still in cache, but one more pass).
+  const Stage *cacheK = &stages[2], *cacheM = &stages[3];
+  auto sizeFor = [&](linalg::LinalgOp op, const Stage &stage) -> int64_t {
+    if ((&stage != cacheK && &stage != cacheM) || !epilogueOf(op))
+      return stage.size;
+    FailureOr<Contraction> dims = matchContraction(op);
+    if (failed(dims))
+      return stage.size;
+    int64_t k = op.getStaticLoopRanges()[dims->k];
+    if (k > kMaxWholeK)
+      return stage.size;
+    if (&stage == cacheK)
+      return 0;
+    if (k <= cacheK->size || stage.size <= 0)
+      return stage.size;
+    int64_t rows = stage.size * cacheK->size / k;
+    return std::max(reg[0], rows / reg[0] * reg[0]);
+  };
   IRRewriter rewriter(&getContext());
   for (const Stage &stage : stages) {
     if (stage.dim == Dim::Pack) {
@@ -437,7 +473,7 @@ LogicalResult TileAndVectorizeContractionsPass::tileAll(
       continue;
     }
     for (linalg::LinalgOp op : marked())
-      if (failed(tileStage(rewriter, op, stage)))
+      if (failed(tileStage(rewriter, op, {stage.dim, sizeFor(op, stage)})))
         return failure();
     // Folds the one-trip remainder loops and their affine.min bounds, so
     // that the remainder tiles get static shapes before the next stage.
@@ -448,7 +484,7 @@ LogicalResult TileAndVectorizeContractionsPass::tileAll(
 }
 
 LogicalResult TileAndVectorizeContractionsPass::vectorizeAll(
-    const FrozenRewritePatternSet &canonical) {
+    const FrozenRewritePatternSet &canonical, int64_t registerElements) {
   IRRewriter rewriter(&getContext());
   // The packing copies, one vector row of the strip at a time (vectorizing
   // a whole K x NR copy would unroll it completely).
@@ -472,6 +508,27 @@ LogicalResult TileAndVectorizeContractionsPass::vectorizeAll(
     rewriter.setInsertionPoint(tiled->op);
     if (failed(linalg::vectorize(rewriter, tiled->op)))
       continue; // Stays a scalar loop nest.
+  }
+
+  // Epilogues that reached a register tile: applied to the accumulators
+  // once the forwarding in forwardAccumulators() has run. Larger ones (K
+  // was tiled) stay for kiln-vectorize-elementwise.
+  SmallVector<linalg::GenericOp> epilogues;
+  getOperation()->walk([&](linalg::GenericOp op) {
+    if (op->hasAttr(kEpilogueAttr) && !op.hasDynamicShape() &&
+        op.getStaticLoopRanges().size() > 0) {
+      int64_t elements = 1;
+      for (int64_t range : op.getStaticLoopRanges())
+        elements *= range;
+      if (elements <= registerElements)
+        epilogues.push_back(op);
+    }
+  });
+  for (linalg::GenericOp op : epilogues) {
+    rewriter.setInsertionPoint(op);
+    if (failed(linalg::vectorize(rewriter, op)))
+      return op->emitOpError("(a contraction's epilogue) could not be "
+                             "vectorized");
   }
 
   for (linalg::LinalgOp op : marked()) {
@@ -597,12 +654,18 @@ void TileAndVectorizeContractionsPass::runOnOperation() {
 
   FrozenRewritePatternSet canonical = canonicalizationPatterns(&getContext());
   if (failed(tileAll(cache, reg, canonical)) ||
-      failed(vectorizeAll(canonical)))
+      failed(vectorizeAll(canonical, reg[0] * reg[1])))
     return signalPassFailure();
   hoistAccumulators();
+  // An epilogue's read of the output tile takes the accumulators the K
+  // loop yields, and the store of the unfinished sums it overwrites dies.
+  vector::transferOpflowOpt(rewriter, getOperation());
   if (lowerContractions && failed(lowerVectors(canonical)))
     return signalPassFailure();
-  getOperation()->walk([](linalg::LinalgOp op) { op->removeAttr(kMarker); });
+  getOperation()->walk([](linalg::LinalgOp op) {
+    op->removeAttr(kMarker);
+    op->removeAttr(kEpilogueAttr);
+  });
 }
 
 } // namespace

@@ -127,7 +127,8 @@ struct CodegenFlags {
   cl::opt<bool> noFusion{
       "no-fusion",
       cl::desc("Skip the fusion passes (BatchNorm folding, elementwise "
-               "fusion), e.g. to compare outputs with and without them"),
+               "fusion, contraction epilogues), e.g. to compare outputs "
+               "with and without them"),
       cl::cat(commandCategory())};
   cl::opt<bool> printIrAfterAll{"print-ir-after-all",
                                 cl::desc("Print the IR after every pass"),
