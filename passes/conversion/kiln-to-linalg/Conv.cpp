@@ -176,38 +176,7 @@ struct ConvAsMatmul : OpRewritePattern<ConvOp> {
                             loc, ValueRange{weights, lhs}, init)
                         .getResult(0);
 
-    // [M, N*O...] -> [M, N, O...] -> [N, M, O...].
-    SmallVector<int64_t> split = {features, batch};
-    split.append(outSpatial.begin(), outSpatial.end());
-    ReassociationIndices rest;
-    for (int64_t i = 1; i < static_cast<int64_t>(split.size()); ++i)
-      rest.push_back(i);
-    Value unfolded = rewriter.create<tensor::ExpandShapeOp>(
-        loc, RankedTensorType::get(split, element), product,
-        ArrayRef<ReassociationIndices>{{0}, rest});
-    Value result;
-    if (batch == 1) {
-      // Swapping a unit dim is a reshape, not a copy.
-      SmallVector<ReassociationIndices> groups = {{0, 1}};
-      for (int64_t i = 2; i < static_cast<int64_t>(split.size()); ++i)
-        groups.push_back({i});
-      Value squeezed = rewriter.create<tensor::CollapseShapeOp>(loc, unfolded,
-                                                                groups);
-      SmallVector<ReassociationIndices> expand = {{0, 1}};
-      for (int64_t i = 2; i < resultType.getRank(); ++i)
-        expand.push_back({i});
-      result = rewriter.create<tensor::ExpandShapeOp>(loc, resultType, squeezed,
-                                                      expand);
-    } else {
-      SmallVector<int64_t> perm = {1, 0};
-      for (int64_t i = 2; i < resultType.getRank(); ++i)
-        perm.push_back(i);
-      result = rewriter
-                   .create<linalg::TransposeOp>(
-                       loc, unfolded, emptyTensor(rewriter, loc, resultType),
-                       perm)
-                   ->getResult(0);
-    }
+    Value result = positionsToNchw(rewriter, loc, product, resultType);
     rewriter.replaceOp(op, result);
     return success();
   }

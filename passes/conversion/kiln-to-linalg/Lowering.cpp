@@ -126,4 +126,34 @@ Value padConstant(OpBuilder &b, Location loc, Value input,
                  scalarConstant(b, loc, element, value));
 }
 
+Value positionsToNchw(OpBuilder &b, Location loc, Value product,
+                      RankedTensorType resultType) {
+  int64_t batch = resultType.getDimSize(0);
+  int64_t rank = resultType.getRank();
+  // [M, N*O...] -> [M, N, O...] -> [N, M, O...].
+  SmallVector<int64_t> split = {resultType.getDimSize(1), batch};
+  llvm::append_range(split, resultType.getShape().drop_front(2));
+  ReassociationIndices rest;
+  for (int64_t i = 1; i < rank; ++i)
+    rest.push_back(i);
+  Value unfolded = b.create<tensor::ExpandShapeOp>(
+      loc, RankedTensorType::get(split, resultType.getElementType()), product,
+      ArrayRef<ReassociationIndices>{{0}, rest});
+  if (batch == 1) {
+    // Swapping a unit dim is a reshape, not a copy.
+    SmallVector<ReassociationIndices> groups = {{0, 1}};
+    for (int64_t i = 2; i < rank; ++i)
+      groups.push_back({i});
+    Value squeezed = b.create<tensor::CollapseShapeOp>(loc, unfolded, groups);
+    return b.create<tensor::ExpandShapeOp>(loc, resultType, squeezed, groups);
+  }
+  SmallVector<int64_t> perm = {1, 0};
+  for (int64_t i = 2; i < rank; ++i)
+    perm.push_back(i);
+  return b
+      .create<linalg::TransposeOp>(loc, unfolded,
+                                   emptyTensor(b, loc, resultType), perm)
+      ->getResult(0);
+}
+
 } // namespace kiln::lowering

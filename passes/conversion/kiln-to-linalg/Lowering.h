@@ -75,6 +75,14 @@ mlir::Value padConstant(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::Value input, llvm::ArrayRef<int64_t> low,
                         llvm::ArrayRef<int64_t> high, double value);
 
+/// \returns a convolution's product \p product, [M, N * O1 * O2 ...] (M
+/// features by the output positions of every image), as the NCHW result of
+/// type \p resultType, [N, M, O1, O2, ...]: a reshape when N is 1, a
+/// transpose otherwise.
+mlir::Value positionsToNchw(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value product,
+                            mlir::RankedTensorType resultType);
+
 /// \returns true if \p type's elements are integers interpreted as unsigned.
 inline bool isUnsigned(mlir::Type type) {
   return type.isUnsignedInteger();
