@@ -18,8 +18,6 @@ LeakyReLU(0.2) -> 2 x (Conv 4x4 stride 2 pad 1, BatchNorm, LeakyReLU(0.2))
 -> Conv (4x4) -> Sigmoid -> [2, 1, 1, 1].
 """
 
-import io
-import os
 import sys
 import warnings
 
@@ -31,8 +29,8 @@ def main(argv):
         sys.exit(__doc__)
     which, outdir = argv[1], argv[2]
     warnings.filterwarnings("ignore")
-    import onnx
     import torch
+    from export_util import export_model
     from torch import nn
 
     torch.manual_seed(7)
@@ -68,20 +66,7 @@ def main(argv):
         shape = (2, 3, 32, 32)
 
     x_np = np.random.default_rng(11).standard_normal(shape).astype(np.float32)
-    x = torch.from_numpy(x_np)
-    with torch.no_grad():
-        y = net(x).numpy().astype(np.float32)
-    buf = io.BytesIO()
-    torch.onnx.export(net, (x,), buf, input_names=["x"], output_names=["y"],
-                      opset_version=17, do_constant_folding=True,
-                      training=torch.onnx.TrainingMode.PRESERVE, verbose=False)
-    model = onnx.load_from_string(buf.getvalue())
-    onnx.checker.check_model(model, full_check=True)
-    os.makedirs(outdir, exist_ok=True)
-    name = os.path.join(outdir, "dcgan_" + which)
-    onnx.save(model, name + ".onnx")
-    np.save(name + "_input.npy", x_np)
-    np.save(name + "_output.npy", y)
+    export_model(net, x_np, outdir, "dcgan_" + which, keep_batch_norm=True)
 
 
 if __name__ == "__main__":

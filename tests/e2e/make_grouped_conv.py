@@ -13,8 +13,6 @@ grouped convolutions with 4 channels per group (stride 1 and 2). Every
 layer has a bias.
 """
 
-import io
-import os
 import sys
 import warnings
 
@@ -26,8 +24,8 @@ def main(argv):
         sys.exit(__doc__)
     outdir = argv[1]
     warnings.filterwarnings("ignore")
-    import onnx
     import torch
+    from export_util import export_model
     from torch import nn
 
     torch.manual_seed(7)
@@ -40,19 +38,7 @@ def main(argv):
         nn.Conv2d(32, 16, 3, stride=2, padding=1, groups=8)).eval()
     x_np = np.random.default_rng(11).standard_normal(
         (2, 8, 33, 70)).astype(np.float32)
-    x = torch.from_numpy(x_np)
-    with torch.no_grad():
-        y = net(x).numpy().astype(np.float32)
-    buf = io.BytesIO()
-    torch.onnx.export(net, (x,), buf, input_names=["x"], output_names=["y"],
-                      opset_version=17, do_constant_folding=True)
-    model = onnx.load_from_string(buf.getvalue())
-    onnx.checker.check_model(model, full_check=True)
-    os.makedirs(outdir, exist_ok=True)
-    name = os.path.join(outdir, "grouped_conv")
-    onnx.save(model, name + ".onnx")
-    np.save(name + "_input.npy", x_np)
-    np.save(name + "_output.npy", y)
+    export_model(net, x_np, outdir, "grouped_conv")
 
 
 if __name__ == "__main__":

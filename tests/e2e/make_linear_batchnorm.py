@@ -10,8 +10,6 @@ OUTDIR/linear_bn_input.npy ([4, 24]) and OUTDIR/linear_bn_output.npy
 the second Linear has a bias so that kiln-pack-weights meets Gemm's C too.
 """
 
-import io
-import os
 import sys
 import warnings
 
@@ -23,8 +21,8 @@ def main(argv):
         sys.exit(__doc__)
     outdir = argv[1]
     warnings.filterwarnings("ignore")
-    import onnx
     import torch
+    from export_util import export_model
     from torch import nn
 
     torch.manual_seed(5)
@@ -37,20 +35,7 @@ def main(argv):
     net = nn.Sequential(nn.Linear(24, 32), bn, nn.ReLU(),
                         nn.Linear(32, 10)).eval()
     x_np = np.random.default_rng(3).standard_normal((4, 24)).astype(np.float32)
-    x = torch.from_numpy(x_np)
-    with torch.no_grad():
-        y = net(x).numpy().astype(np.float32)
-    buf = io.BytesIO()
-    torch.onnx.export(net, (x,), buf, input_names=["x"], output_names=["y"],
-                      opset_version=17, do_constant_folding=True,
-                      training=torch.onnx.TrainingMode.PRESERVE, verbose=False)
-    model = onnx.load_from_string(buf.getvalue())
-    onnx.checker.check_model(model, full_check=True)
-    os.makedirs(outdir, exist_ok=True)
-    name = os.path.join(outdir, "linear_bn")
-    onnx.save(model, name + ".onnx")
-    np.save(name + "_input.npy", x_np)
-    np.save(name + "_output.npy", y)
+    export_model(net, x_np, outdir, "linear_bn", keep_batch_norm=True)
 
 
 if __name__ == "__main__":
