@@ -130,8 +130,9 @@ struct State {
   }
 };
 
-/// Aligned to its own cache line: the caller writes it once per loop, the
-/// workers read it; the counters next to it are written by every claim.
+/// A cache line. The pool's shared fields get one each: `job` is written
+/// once per loop and read by every worker, `state` written by every claim,
+/// `completed` by every chunk a worker finishes.
 constexpr size_t kLine = 64;
 
 class Pool {
@@ -171,7 +172,8 @@ public:
     // loop it describes: it is free.
     job = Job{body, ctx, n, chunk};
     completed.store(0, std::memory_order_relaxed);
-    uint64_t generation = State::generation(state.load(std::memory_order_relaxed)) + 1;
+    uint64_t generation =
+        State::generation(state.load(std::memory_order_relaxed)) + 1;
     // Sequentially consistent with the `sleepers` load below (a worker
     // increments it, then reads `state`): one of the two sees the other.
     state.store(State::make(generation, helpers, count),
