@@ -1,19 +1,29 @@
 //===- Threads.cpp - The thread pool of compiled models -------------------===//
 //
-// One process-wide pool (kiln/threads.h). A loop is published as a ticket:
-// one atomic word holding a generation number and the number of workers
-// asked to take part (the first threads - 1). Those workers and the caller
-// claim chunks of iterations from one atomic counter, so a thread slowed
-// down by other processes takes fewer chunks; the last worker to finish
-// counts down `finished`, which the caller waits for.
+// One process-wide pool (kiln/threads.h). A loop is published as one atomic
+// word, `state`: a generation number, the number of workers asked to take
+// part (the first threads - 1), the number of chunks the iterations are cut
+// into and the next unclaimed chunk. The caller and those workers claim
+// chunks by compare-and-swap on that word, so a claim is only ever made on
+// the loop being run, and a thread slowed down by other processes simply
+// takes fewer chunks. The caller waits for the chunks the workers *claimed*,
+// not for the workers: a worker that is descheduled when a loop is
+// published (another process holds its core) costs the loop nothing, the
+// caller runs every chunk itself. Waiting for all workers to check in made
+// a model at 2 threads on a busy 2-core machine 6x slower than on 1 thread.
 //
 // Waiting is spin-then-block, on both sides. A model is a sequence of loops
 // a few microseconds to a few milliseconds long with short serial stretches
 // in between; waking a thread blocked on a condition variable costs tens of
-// microseconds, as much as a small loop, so a worker spins (with `pause`)
-// for kSpinMicros after its last loop before it blocks, and the caller spins
-// for the workers' last chunks before it blocks. Idle, the pool costs
-// nothing: every thread is blocked after kSpinMicros.
+// microseconds, as much as a small loop, so a worker spins for kSpinMicros
+// after its last loop before it blocks, and the caller spins for the
+// workers' last chunks before it blocks. A spinning thread yields its core
+// (sched_yield) after the first kPureSpinMicros: when the caller and a
+// worker share one core because other processes hold the rest, the
+// spinner would otherwise burn the time the other thread needs. Idle, the
+// pool costs nothing: every thread is blocked after kSpinMicros. Wake-ups
+// go through the mutex only when a thread is blocked (`sleepers`,
+// `callerBlocked`), so a loop on spinning workers makes no system call.
 //
 // The pool is never destroyed: its threads block on a condition variable
 // until the process exits, so no static destructor joins them.
@@ -45,6 +55,8 @@ thread_local bool insideLoop = false;
 /// How long a thread spins for the next loop (a worker) or for the end of
 /// the current one (the caller) before it blocks.
 constexpr std::chrono::microseconds kSpinMicros{200};
+/// How long a spinning thread only spins before it also yields its core.
+constexpr std::chrono::microseconds kPureSpinMicros{20};
 
 /// Tells the core this thread is spin-waiting (frees the sibling
 /// hyperthread's resources, saves power).
@@ -56,17 +68,23 @@ inline void relax() {
 #endif
 }
 
-/// Spins until \p ready() or kSpinMicros have passed. \returns ready().
+/// Spins until \p ready() or kSpinMicros have passed, yielding the core
+/// between checks after kPureSpinMicros. \returns ready().
 template <typename Ready> bool spinUntil(Ready ready) {
-  auto deadline = std::chrono::steady_clock::now() + kSpinMicros;
+  auto start = std::chrono::steady_clock::now();
+  auto yieldFrom = start + kPureSpinMicros;
+  auto deadline = start + kSpinMicros;
   for (;;) {
     for (int i = 0; i < 64; ++i) {
       if (ready())
         return true;
       relax();
     }
-    if (std::chrono::steady_clock::now() >= deadline)
+    auto now = std::chrono::steady_clock::now();
+    if (now >= deadline)
       return ready();
+    if (now >= yieldFrom)
+      std::this_thread::yield();
   }
 }
 
@@ -82,6 +100,40 @@ int32_t environmentThreads() {
     return 0;
   return static_cast<int32_t>(value);
 }
+
+/// The fields of the pool's `state` word, low bits first: the next
+/// unclaimed chunk, the number of chunks, the number of workers asked to
+/// take part, the generation (one per loop run on the pool).
+struct State {
+  static constexpr unsigned kChunkBits = 11, kWorkerBits = 10;
+  static constexpr unsigned kCountShift = kChunkBits,
+                            kWorkerShift = 2 * kChunkBits,
+                            kGenerationShift = 2 * kChunkBits + kWorkerBits;
+  static constexpr int64_t kMaxChunks = (int64_t{1} << kChunkBits) - 1;
+  static_assert(KILN_MAX_THREADS < (1 << kWorkerBits));
+  /// At most 4 chunks per thread are asked for (Pool::run).
+  static_assert(4 * KILN_MAX_THREADS <= kMaxChunks);
+
+  static uint64_t field(uint64_t word, unsigned shift, unsigned bits) {
+    return (word >> shift) & ((uint64_t{1} << bits) - 1);
+  }
+  static int64_t next(uint64_t w) { return field(w, 0, kChunkBits); }
+  static int64_t count(uint64_t w) { return field(w, kCountShift, kChunkBits); }
+  static int32_t workers(uint64_t w) {
+    return static_cast<int32_t>(field(w, kWorkerShift, kWorkerBits));
+  }
+  static uint64_t generation(uint64_t w) { return w >> kGenerationShift; }
+  static uint64_t make(uint64_t generation, int32_t workers, int64_t count) {
+    return generation << kGenerationShift |
+           static_cast<uint64_t>(workers) << kWorkerShift |
+           static_cast<uint64_t>(count) << kCountShift;
+  }
+};
+
+/// A cache line. The pool's shared fields get one each: `job` is written
+/// once per loop and read by every worker, `state` written by every claim,
+/// `completed` by every chunk a worker finishes.
+constexpr size_t kLine = 64;
 
 class Pool {
 public:
@@ -110,33 +162,44 @@ public:
     // the counter.
     int64_t chunk = std::max<int64_t>(
         grain, (n + (helpers + 1) * 4 - 1) / ((helpers + 1) * 4));
+    int64_t count = (n + chunk - 1) / chunk;
     while (static_cast<int32_t>(workers.size()) < helpers) {
       int32_t index = static_cast<int32_t>(workers.size());
       workers.emplace_back([this, index] { work(index); });
     }
-    // Every worker of the previous loop has finished with `job` (the caller
-    // waited for them), and the others never read it: it is free.
+    // Every chunk of the previous loop has finished (the caller waited for
+    // them), and a worker reads `job` only after claiming a chunk of the
+    // loop it describes: it is free.
     job = Job{body, ctx, n, chunk};
-    next.store(0, std::memory_order_relaxed);
-    finished.store(0, std::memory_order_relaxed);
+    completed.store(0, std::memory_order_relaxed);
     uint64_t generation =
-        (ticket.load(std::memory_order_relaxed) >> kWorkerBits) + 1;
-    ticket.store(generation << kWorkerBits | static_cast<uint64_t>(helpers),
-                 std::memory_order_release);
-    {
-      // Orders the store with a worker that checked the ticket and is about
-      // to block: it either sees the new ticket or gets the notification.
+        State::generation(state.load(std::memory_order_relaxed)) + 1;
+    // Sequentially consistent with the `sleepers` load below (a worker
+    // increments it, then reads `state`): one of the two sees the other.
+    state.store(State::make(generation, helpers, count),
+                std::memory_order_seq_cst);
+    if (sleepers.load(std::memory_order_seq_cst) > 0) {
       std::lock_guard<std::mutex> lock(mutex);
+      wake.notify_all();
     }
-    wake.notify_all();
 
-    execute(job);
+    insideLoop = true;
+    int64_t mine = 0;
+    for (uint64_t word = state.load(std::memory_order_relaxed);
+         claim(word, -1);) {
+      execute(State::next(word));
+      ++mine;
+    }
+    insideLoop = false;
+    int64_t theirs = count - mine;
     auto allDone = [&] {
-      return finished.load(std::memory_order_acquire) == helpers;
+      return completed.load(std::memory_order_seq_cst) == theirs;
     };
     if (!spinUntil(allDone)) {
       std::unique_lock<std::mutex> lock(mutex);
+      callerBlocked.store(true, std::memory_order_seq_cst);
       done.wait(lock, allDone);
+      callerBlocked.store(false, std::memory_order_relaxed);
     }
   }
 
@@ -148,52 +211,66 @@ public:
   }
 
 private:
-  /// The low bits of a ticket: the number of workers asked, < KILN_MAX_THREADS.
-  static constexpr unsigned kWorkerBits = 16;
-  static_assert(KILN_MAX_THREADS < (1 << kWorkerBits));
-
-  static int32_t workersAsked(uint64_t ticket) {
-    return static_cast<int32_t>(ticket & ((uint64_t{1} << kWorkerBits) - 1));
-  }
-
   struct Job {
     kiln_parallel_body_t body = nullptr;
     void *ctx = nullptr;
     int64_t n = 0, chunk = 1;
   };
 
-  void execute(const Job &current) {
-    insideLoop = true;
+  /// Claims the next chunk of the current loop for worker \p index (-1:
+  /// the caller). \p word is the last value of `state` seen; on success it
+  /// is the value the claim replaced, whose next() is the chunk claimed.
+  /// \returns false once every chunk is claimed, or if the loop does not
+  /// ask for this worker.
+  bool claim(uint64_t &word, int32_t index) {
     for (;;) {
-      int64_t begin = next.fetch_add(current.chunk, std::memory_order_relaxed);
-      if (begin >= current.n)
-        break;
-      current.body(current.ctx, begin, std::min(current.n, begin + current.chunk));
+      if (State::next(word) >= State::count(word) ||
+          index >= State::workers(word))
+        return false;
+      if (state.compare_exchange_weak(word, word + 1,
+                                      std::memory_order_acquire,
+                                      std::memory_order_relaxed))
+        return true;
     }
-    insideLoop = false;
+  }
+
+  /// Runs chunk \p index of `job`; its claim keeps `job` from changing.
+  void execute(int64_t index) {
+    int64_t begin = index * job.chunk;
+    job.body(job.ctx, begin, std::min(job.n, begin + job.chunk));
   }
 
   void work(int32_t index) {
     uint64_t seen = 0;
     for (;;) {
+      uint64_t word = 0;
       auto published = [&] {
-        return ticket.load(std::memory_order_acquire) != seen;
+        word = state.load(std::memory_order_seq_cst);
+        return State::generation(word) != seen;
       };
       if (!spinUntil(published)) {
         std::unique_lock<std::mutex> lock(mutex);
+        sleepers.fetch_add(1, std::memory_order_seq_cst);
         wake.wait(lock, published);
+        sleepers.fetch_sub(1, std::memory_order_relaxed);
       }
-      seen = ticket.load(std::memory_order_acquire);
-      // A worker not asked to take part does not touch `job`: the caller
-      // may already be writing the next one.
-      int32_t asked = workersAsked(seen);
-      if (index >= asked)
-        continue;
-      execute(job);
-      if (finished.fetch_add(1, std::memory_order_acq_rel) + 1 == asked) {
-        std::lock_guard<std::mutex> lock(mutex);
-        done.notify_one();
+      insideLoop = true;
+      while (claim(word, index)) {
+        execute(State::next(word));
+        // Sequentially consistent with the caller's store of
+        // `callerBlocked` (then its load of `completed`).
+        completed.fetch_add(1, std::memory_order_seq_cst);
+        if (callerBlocked.load(std::memory_order_seq_cst)) {
+          std::lock_guard<std::mutex> lock(mutex);
+          done.notify_one();
+        }
+        word = state.load(std::memory_order_relaxed);
       }
+      insideLoop = false;
+      // The claim failed on `word`: every chunk of its loop is taken or
+      // the loop does not ask for this worker (it may be a later loop than
+      // the one that woke this worker up). Wait for the next one.
+      seen = State::generation(word);
     }
   }
 
@@ -201,11 +278,16 @@ private:
   std::mutex mutex;                  ///< For blocking waits only.
   std::condition_variable wake, done;
   std::vector<std::thread> workers;  ///< Touched by the submitter only.
-  Job job;                           ///< Published by `ticket`.
-  /// generation << kWorkerBits | number of workers asked to take part.
-  std::atomic<uint64_t> ticket{0};
-  std::atomic<int64_t> next{0};      ///< The next unclaimed iteration.
-  std::atomic<int32_t> finished{0};  ///< Workers done with the loop.
+  /// Published by `state`; read by a worker only while it holds a claim.
+  alignas(kLine) Job job;
+  /// See State: generation, workers asked, chunks, next unclaimed chunk.
+  alignas(kLine) std::atomic<uint64_t> state{0};
+  /// Chunks finished by workers in the current loop.
+  alignas(kLine) std::atomic<int64_t> completed{0};
+  /// Workers blocked on `wake`.
+  alignas(kLine) std::atomic<int32_t> sleepers{0};
+  /// The caller blocked on `done`.
+  std::atomic<bool> callerBlocked{false};
 };
 
 } // namespace

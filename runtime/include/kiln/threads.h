@@ -21,9 +21,12 @@
  * At most KILN_MAX_THREADS threads run one loop.
  *
  * The pool is process-wide and started on first use: the calling thread
- * always takes part. Between loops the other threads spin for about 200
+ * always takes part, and never waits for a thread that has not started on
+ * the loop (one descheduled by other processes): it runs the chunks nobody
+ * claimed itself. Between loops the other threads spin for about 200
  * microseconds (a model's next loop usually starts sooner; waking a blocked
- * thread would cost as much as a small loop), then block. A call made while
+ * thread would cost as much as a small loop), yielding their core after
+ * the first few, then block. A call made while
  * the pool is busy with another call (two threads running models at once),
  * or from inside a loop body, runs its loop on the calling thread alone.
  *

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -181,6 +182,29 @@ TEST_F(ThreadsTest, DegenerateArguments) {
   Counter zeroGrain(10, 1);
   kiln_parallel_for(&Counter::body, &zeroGrain, 10, 0, 0);
   zeroGrain.expectEachOnce();
+}
+
+TEST_F(ThreadsTest, AbsentWorkerDoesNotStallTheCaller) {
+  ASSERT_EQ(kiln_set_num_threads(2), KILN_STATUS_OK);
+  // Starts the pool's worker.
+  Counter warm(64, 1);
+  kiln_parallel_for(&Counter::body, &warm, 64, 1, 0);
+  warm.expectEachOnce();
+  // A forked child has the pool but not its worker thread: a worker that
+  // never gets to run, as one descheduled by other processes. The caller
+  // must run every chunk itself rather than wait for it.
+  EXPECT_EXIT(
+      {
+        alarm(20); // A caller that waits for the worker hangs: fail instead.
+        Counter counter(64, 1);
+        kiln_parallel_for(&Counter::body, &counter, 64, 1, 0);
+        bool ok = counter.threads.size() == 1 &&
+                  *counter.threads.begin() == std::this_thread::get_id();
+        for (int64_t i = 0; i < 64; ++i)
+          ok = ok && counter.hits[i].load() == 1;
+        std::_Exit(ok ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 } // namespace
