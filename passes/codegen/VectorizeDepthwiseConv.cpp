@@ -35,9 +35,19 @@ namespace {
 
 using namespace mlir;
 
-/// A depthwise convolution generic: loops (n, c, m, oh, ow | kh, kw).
+/// What a window generic accumulates per tap.
+enum class Combine {
+  Fma,       ///< out + in * filter[c, m, 0, kh, kw] (depthwise convolution)
+  Max,       ///< max(out, in) (max pooling)
+  ScaledAdd, ///< out + in * scale, one constant scale (average pooling)
+};
+
+/// A depthwise convolution or pooling generic: loops (n, c, m, oh, ow |
+/// kh, kw), m a unit loop for pooling.
 struct Depthwise {
-  Value input, filter, output;
+  Combine combine = Combine::Fma;
+  Value input, filter, output; ///< filter: Fma only.
+  Value scale;                 ///< ScaledAdd only: the f32 constant.
   SmallVector<int64_t, 7> ranges;
   int64_t strides[2], dilations[2];
   bool withMultiplier; ///< Whether the output has the m dim.
@@ -61,6 +71,41 @@ bool operandsAre(Operation *op, Value a, Value b) {
          (op->getOperand(0) == b && op->getOperand(1) == a);
 }
 
+/// Checks that \p input and \p output (memrefs) are static f32 with a
+/// contiguous innermost dim, and reads the stride and dilation of the
+/// window dims 2 and 3 of \p in, a map over \p loops loops whose dims
+/// \p oh and \p kh on are (oh, ow, kh, kw), leading with dims 0 and 1.
+LogicalResult matchWindow(Depthwise &dw, AffineMap in, unsigned loops,
+                          unsigned oh, unsigned kh) {
+  for (Value value : {dw.input, dw.output}) {
+    auto type = cast<MemRefType>(value.getType());
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (!type.getElementType().isF32() ||
+        failed(getStridesAndOffset(type, strides, offset)) ||
+        strides.back() != 1)
+      return failure();
+  }
+  MLIRContext *context = in.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
+  if (in.getNumResults() != 4 || in.getResult(0) != d(0) ||
+      in.getResult(1) != d(1))
+    return failure();
+  for (unsigned i = 0; i < 2; ++i) {
+    AffineExpr expr = in.getResult(2 + i);
+    int64_t stride = coefficient(expr, loops, oh + i);
+    int64_t dilation = coefficient(expr, loops, kh + i);
+    if (stride <= 0 || dilation <= 0 ||
+        simplifyAffineExpr(expr, loops, 0) !=
+            simplifyAffineExpr(d(oh + i) * stride + d(kh + i) * dilation,
+                               loops, 0))
+      return failure();
+    dw.strides[i] = stride;
+    dw.dilations[i] = dilation;
+  }
+  return success();
+}
+
 /// Matches the generic DepthwiseConv.cpp emits (see the pass description):
 /// on buffers, static shapes, f32, the innermost dims of input and output
 /// contiguous.
@@ -77,18 +122,8 @@ FailureOr<Depthwise> matchDepthwise(linalg::GenericOp op) {
   dw.input = op.getDpsInputs()[0];
   dw.filter = op.getDpsInputs()[1];
   dw.output = op.getDpsInits()[0];
-  for (Value value : {dw.input, dw.filter, dw.output})
-    if (!cast<MemRefType>(value.getType()).getElementType().isF32())
-      return failure();
-  for (Value value : {dw.input, dw.output}) {
-    auto type = cast<MemRefType>(value.getType());
-    SmallVector<int64_t> strides;
-    int64_t offset;
-    if (failed(getStridesAndOffset(type, strides, offset)) ||
-        strides.back() != 1)
-      return failure();
-  }
-
+  if (!cast<MemRefType>(dw.filter.getType()).getElementType().isF32())
+    return failure();
   MLIRContext *context = op.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
@@ -104,21 +139,8 @@ FailureOr<Depthwise> matchDepthwise(linalg::GenericOp op) {
                                  d(5), d(6)},
                                 context))
     return failure();
-  AffineMap in = maps[0];
-  if (in.getNumResults() != 4 || in.getResult(0) != d(0) ||
-      in.getResult(1) != d(1))
+  if (failed(matchWindow(dw, maps[0], 7, 3, 5)))
     return failure();
-  for (unsigned i = 0; i < 2; ++i) {
-    AffineExpr expr = in.getResult(2 + i);
-    int64_t stride = coefficient(expr, 7, 3 + i);
-    int64_t dilation = coefficient(expr, 7, 5 + i);
-    if (stride <= 0 || dilation <= 0 ||
-        simplifyAffineExpr(expr, 7, 0) !=
-            simplifyAffineExpr(d(3 + i) * stride + d(5 + i) * dilation, 7, 0))
-      return failure();
-    dw.strides[i] = stride;
-    dw.dilations[i] = dilation;
-  }
 
   // out + in * w (either operand order).
   Block &body = op.getRegion().front();
@@ -130,6 +152,62 @@ FailureOr<Depthwise> matchDepthwise(linalg::GenericOp op) {
       !operandsAre(add, body.getArgument(2), mul.getResult()) ||
       body.getTerminator()->getOperand(0) != add.getResult())
     return failure();
+  return dw;
+}
+
+/// Matches the pooling generic Pooling.cpp emits: loops (n, c, oh, ow |
+/// kh, kw) over the input (n, c, oh * s0 + kh * d0, ow * s1 + kw * d1), a
+/// tap-extent operand (kh, kw) and the output (n, c, oh, ow), with body
+/// max(in, out) or out + in * constant; on buffers, static shapes, f32.
+FailureOr<Depthwise> matchPooling(linalg::GenericOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || op.getNumLoops() != 6 ||
+      op.getNumReductionLoops() != 2 || op.hasDynamicShape())
+    return failure();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (int64_t i = 0; i < 6; ++i)
+    if ((iterators[i] == utils::IteratorType::reduction) != (i >= 4))
+      return failure();
+  MLIRContext *context = op.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (maps[1] != AffineMap::get(6, 0, {d(4), d(5)}, context) ||
+      maps[2] != AffineMap::get(6, 0, {d(0), d(1), d(2), d(3)}, context))
+    return failure();
+  Depthwise dw;
+  dw.input = op.getDpsInputs()[0];
+  dw.output = op.getDpsInits()[0];
+  dw.withMultiplier = false;
+  if (failed(matchWindow(dw, maps[0], 6, 2, 4)))
+    return failure();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  dw.ranges = {ranges[0], ranges[1], 1,        ranges[2],
+               ranges[3], ranges[4], ranges[5]};
+
+  Block &body = op.getRegion().front();
+  Value in = body.getArgument(0), out = body.getArgument(2);
+  Operation *result = body.getTerminator()->getOperand(0).getDefiningOp();
+  if (!result || result->getBlock() != &body)
+    return failure();
+  if (auto max = dyn_cast<arith::MaximumFOp>(result)) {
+    if (body.getOperations().size() != 2 || !operandsAre(max, in, out))
+      return failure();
+    dw.combine = Combine::Max;
+    return dw;
+  }
+  auto add = dyn_cast<arith::AddFOp>(result);
+  auto mul = add ? add.getOperand(0).getDefiningOp<arith::MulFOp>() : nullptr;
+  if (!mul && add)
+    mul = add.getOperand(1).getDefiningOp<arith::MulFOp>();
+  if (!add || !mul || mul->getBlock() != &body ||
+      body.getOperations().size() != 3 ||
+      !operandsAre(add, out, mul.getResult()))
+    return failure();
+  Value scale = mul.getOperand(0) == in ? mul.getOperand(1) : mul.getOperand(0);
+  if (!operandsAre(mul, in, scale) || !scale.getDefiningOp<arith::ConstantOp>())
+    return failure();
+  dw.combine = Combine::ScaledAdd;
+  dw.scale = scale;
   return dw;
 }
 
@@ -148,7 +226,7 @@ public:
 
     n = loop(0, dw.ranges[0], 1);
     c = loop(0, dw.ranges[1], 1);
-    m = loop(0, dw.ranges[2], 1);
+    m = dw.combine == Combine::Fma ? loop(0, dw.ranges[2], 1) : index(0);
     int64_t mainRows = outRows / rows * rows;
     if (mainRows > 0) {
       OpBuilder::InsertionGuard guard(b);
@@ -264,25 +342,38 @@ private:
 
     Value ihBase = affine(oh, dw.strides[0], 0);
     Value iwBase = affine(ow, dw.strides[1], 0);
+    llvm::SmallDenseMap<int64_t, Value> scales;
     for (int64_t kh = 0; kh < dw.ranges[5]; ++kh) {
       for (int64_t kw = 0; kw < dw.ranges[6]; ++kw) {
-        Value tap = b.create<memref::LoadOp>(
-            loc, dw.filter,
-            ValueRange{c, m, index(0), index(kh), index(kw)});
-        llvm::SmallDenseMap<int64_t, Value> splats;
+        Value tap = dw.scale;
+        if (dw.combine == Combine::Fma)
+          tap = b.create<memref::LoadOp>(
+              loc, dw.filter,
+              ValueRange{c, m, index(0), index(kh), index(kw)});
+        // A constant scale is splat once per block, a filter tap per tap.
+        llvm::SmallDenseMap<int64_t, Value> taps;
+        auto &splats = dw.combine == Combine::Fma ? taps : scales;
         for (int64_t r = 0; r < rows; ++r) {
           Value ih =
               affine(ihBase, 1, r * dw.strides[0] + kh * dw.dilations[0]);
           for (int64_t v = 0; v < static_cast<int64_t>(widths.size()); ++v) {
             int64_t width = widths[v];
-            Value &splat = splats[width];
-            if (!splat)
-              splat = b.create<vector::BroadcastOp>(
-                  loc, VectorType::get({width}, b.getF32Type()), tap);
+            Value splat;
+            if (dw.combine != Combine::Max) {
+              Value &cached = splats[width];
+              if (!cached)
+                cached = b.create<vector::BroadcastOp>(
+                    loc, VectorType::get({width}, b.getF32Type()), tap);
+              splat = cached;
+            }
             Value iw = affine(iwBase, 1,
                               offsets[v] * dw.strides[1] + kw * dw.dilations[1]);
             Value x = loadInput(ih, iw, width);
-            acc[r][v] = b.create<vector::FMAOp>(loc, x, splat, acc[r][v]);
+            acc[r][v] =
+                splat ? b.create<vector::FMAOp>(loc, x, splat, acc[r][v])
+                            .getResult()
+                      : b.create<arith::MaximumFOp>(loc, acc[r][v], x)
+                            .getResult();
           }
         }
       }
@@ -323,6 +414,8 @@ struct VectorizeDepthwiseConvPass
     getOperation()->walk([&](linalg::GenericOp op) {
       if (FailureOr<Depthwise> dw = matchDepthwise(op); succeeded(dw))
         found.emplace_back(op, *dw);
+      else if (FailureOr<Depthwise> pool = matchPooling(op); succeeded(pool))
+        found.emplace_back(op, *pool);
     });
     for (auto &[op, dw] : found) {
       OpBuilder b(op);
