@@ -12,6 +12,10 @@
 // edge a static shape too: the last vector of a row is narrower, the last
 // block of rows shorter, so there are neither masks nor scalar tails.
 //
+// The pooling generics of Pooling.cpp (no filter; max, or a sum scaled by a
+// constant) take the same blocks with arith.maximumf, or an FMA by the
+// constant splat once per block, in place of the filter's FMA.
+//
 // Stride 2 loads two full vectors (at iw and iw + lanes - 1, both inside
 // the row) and keeps the even elements with one shuffle; other strides
 // load (lanes - 1) * s + 1 elements and shuffle. Dilation only moves the
@@ -334,32 +338,36 @@ private:
       outRows.push_back(affine(oh, 1, r));
     for (int64_t v = 0; v < static_cast<int64_t>(widths.size()); ++v)
       outCols.push_back(affine(ow, 1, offsets[v]));
+    // A scaled sum adds the taps from the first on and scales the sum
+    // once, into the output, at the end: out + c * sum(in) reassociates
+    // out + sum(in * c), with one rounding per tap fewer.
+    bool sum = dw.combine == Combine::ScaledAdd;
+    auto loadOutput = [&](int64_t r, int64_t v) -> Value {
+      return b.create<vector::LoadOp>(
+          loc, VectorType::get({widths[v]}, b.getF32Type()), dw.output,
+          outIndices(outRows[r], outCols[v]));
+    };
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t v = 0; v < static_cast<int64_t>(widths.size()); ++v)
-        acc[r].push_back(b.create<vector::LoadOp>(
-            loc, VectorType::get({widths[v]}, b.getF32Type()), dw.output,
-            outIndices(outRows[r], outCols[v])));
+        acc[r].push_back(sum ? Value() : loadOutput(r, v));
 
     Value ihBase = affine(oh, dw.strides[0], 0);
     Value iwBase = affine(ow, dw.strides[1], 0);
-    llvm::SmallDenseMap<int64_t, Value> scales;
     for (int64_t kh = 0; kh < dw.ranges[5]; ++kh) {
       for (int64_t kw = 0; kw < dw.ranges[6]; ++kw) {
-        Value tap = dw.scale;
+        Value tap;
         if (dw.combine == Combine::Fma)
           tap = b.create<memref::LoadOp>(
               loc, dw.filter,
               ValueRange{c, m, index(0), index(kh), index(kw)});
-        // A constant scale is splat once per block, a filter tap per tap.
-        llvm::SmallDenseMap<int64_t, Value> taps;
-        auto &splats = dw.combine == Combine::Fma ? taps : scales;
+        llvm::SmallDenseMap<int64_t, Value> splats;
         for (int64_t r = 0; r < rows; ++r) {
           Value ih =
               affine(ihBase, 1, r * dw.strides[0] + kh * dw.dilations[0]);
           for (int64_t v = 0; v < static_cast<int64_t>(widths.size()); ++v) {
             int64_t width = widths[v];
             Value splat;
-            if (dw.combine != Combine::Max) {
+            if (dw.combine == Combine::Fma) {
               Value &cached = splats[width];
               if (!cached)
                 cached = b.create<vector::BroadcastOp>(
@@ -369,19 +377,37 @@ private:
             Value iw = affine(iwBase, 1,
                               offsets[v] * dw.strides[1] + kw * dw.dilations[1]);
             Value x = loadInput(ih, iw, width);
-            acc[r][v] =
-                splat ? b.create<vector::FMAOp>(loc, x, splat, acc[r][v])
-                            .getResult()
-                      : b.create<arith::MaximumFOp>(loc, acc[r][v], x)
-                            .getResult();
+            Value &a = acc[r][v];
+            switch (dw.combine) {
+            case Combine::Fma:
+              a = b.create<vector::FMAOp>(loc, x, splat, a);
+              break;
+            case Combine::Max:
+              a = b.create<arith::MaximumFOp>(loc, a, x);
+              break;
+            case Combine::ScaledAdd:
+              a = a ? b.create<arith::AddFOp>(loc, a, x).getResult() : x;
+              break;
+            }
           }
         }
       }
     }
-    for (int64_t r = 0; r < rows; ++r)
-      for (int64_t v = 0; v < static_cast<int64_t>(widths.size()); ++v)
+    llvm::SmallDenseMap<int64_t, Value> scales;
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int64_t v = 0; v < static_cast<int64_t>(widths.size()); ++v) {
+        if (sum) {
+          Value &scale = scales[widths[v]];
+          if (!scale)
+            scale = b.create<vector::BroadcastOp>(
+                loc, VectorType::get({widths[v]}, b.getF32Type()), dw.scale);
+          acc[r][v] =
+              b.create<vector::FMAOp>(loc, acc[r][v], scale, loadOutput(r, v));
+        }
         b.create<vector::StoreOp>(loc, acc[r][v], dw.output,
                                   outIndices(outRows[r], outCols[v]));
+      }
+    }
   }
 
   OpBuilder &b;
