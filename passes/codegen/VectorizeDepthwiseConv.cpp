@@ -43,7 +43,7 @@ using namespace mlir;
 enum class Combine {
   Fma,       ///< out + in * filter[c, m, 0, kh, kw] (depthwise convolution)
   Max,       ///< max(out, in) (max pooling)
-  ScaledAdd, ///< out + in * scale, one constant scale (average pooling)
+  ScaledAdd, ///< out + in * scale, a constant or scale[oh, ow] (average)
 };
 
 /// A depthwise convolution or pooling generic: loops (n, c, m, oh, ow |
@@ -51,7 +51,7 @@ enum class Combine {
 struct Depthwise {
   Combine combine = Combine::Fma;
   Value input, filter, output; ///< filter: Fma only.
-  Value scale;                 ///< ScaledAdd only: the f32 constant.
+  Value scale; ///< ScaledAdd only: the f32 constant, or a [OH, OW] memref.
   SmallVector<int64_t, 7> ranges;
   int64_t strides[2], dilations[2];
   bool withMultiplier; ///< Whether the output has the m dim.
@@ -161,10 +161,12 @@ FailureOr<Depthwise> matchDepthwise(linalg::GenericOp op) {
 
 /// Matches the pooling generic Pooling.cpp emits: loops (n, c, oh, ow |
 /// kh, kw) over the input (n, c, oh * s0 + kh * d0, ow * s1 + kw * d1), a
-/// tap-extent operand (kh, kw) and the output (n, c, oh, ow), with body
-/// max(in, out) or out + in * constant; on buffers, static shapes, f32.
+/// tap-extent operand (kh, kw), for an average band a scale table (oh, ow),
+/// and the output (n, c, oh, ow), with body max(in, out), out + in *
+/// constant or out + in * table; on buffers, static shapes, f32.
 FailureOr<Depthwise> matchPooling(linalg::GenericOp op) {
-  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+  int64_t inputs = op.getNumDpsInputs();
+  if (!op.hasPureBufferSemantics() || (inputs != 2 && inputs != 3) ||
       op.getNumDpsInits() != 1 || op.getNumLoops() != 6 ||
       op.getNumReductionLoops() != 2 || op.hasDynamicShape())
     return failure();
@@ -176,8 +178,20 @@ FailureOr<Depthwise> matchPooling(linalg::GenericOp op) {
   auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   if (maps[1] != AffineMap::get(6, 0, {d(4), d(5)}, context) ||
-      maps[2] != AffineMap::get(6, 0, {d(0), d(1), d(2), d(3)}, context))
+      maps[inputs] != AffineMap::get(6, 0, {d(0), d(1), d(2), d(3)}, context))
     return failure();
+  Value table;
+  if (inputs == 3) {
+    table = op.getDpsInputs()[2];
+    auto type = cast<MemRefType>(table.getType());
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (maps[2] != AffineMap::get(6, 0, {d(2), d(3)}, context) ||
+        !type.getElementType().isF32() ||
+        failed(getStridesAndOffset(type, strides, offset)) ||
+        strides.back() != 1)
+      return failure();
+  }
   Depthwise dw;
   dw.input = op.getDpsInputs()[0];
   dw.output = op.getDpsInits()[0];
@@ -189,12 +203,12 @@ FailureOr<Depthwise> matchPooling(linalg::GenericOp op) {
                ranges[3], ranges[4], ranges[5]};
 
   Block &body = op.getRegion().front();
-  Value in = body.getArgument(0), out = body.getArgument(2);
+  Value in = body.getArgument(0), out = body.getArgument(inputs);
   Operation *result = body.getTerminator()->getOperand(0).getDefiningOp();
   if (!result || result->getBlock() != &body)
     return failure();
   if (auto max = dyn_cast<arith::MaximumFOp>(result)) {
-    if (body.getOperations().size() != 2 || !operandsAre(max, in, out))
+    if (table || body.getOperations().size() != 2 || !operandsAre(max, in, out))
       return failure();
     dw.combine = Combine::Max;
     return dw;
@@ -208,10 +222,12 @@ FailureOr<Depthwise> matchPooling(linalg::GenericOp op) {
       !operandsAre(add, out, mul.getResult()))
     return failure();
   Value scale = mul.getOperand(0) == in ? mul.getOperand(1) : mul.getOperand(0);
-  if (!operandsAre(mul, in, scale) || !scale.getDefiningOp<arith::ConstantOp>())
+  if (!operandsAre(mul, in, scale) ||
+      (table ? scale != body.getArgument(2)
+             : !scale.getDefiningOp<arith::ConstantOp>()))
     return failure();
   dw.combine = Combine::ScaledAdd;
-  dw.scale = scale;
+  dw.scale = table ? table : scale;
   return dw;
 }
 
@@ -397,10 +413,17 @@ private:
     for (int64_t r = 0; r < rows; ++r) {
       for (int64_t v = 0; v < static_cast<int64_t>(widths.size()); ++v) {
         if (sum) {
-          Value &scale = scales[widths[v]];
-          if (!scale)
-            scale = b.create<vector::BroadcastOp>(
-                loc, VectorType::get({widths[v]}, b.getF32Type()), dw.scale);
+          auto type = VectorType::get({widths[v]}, b.getF32Type());
+          Value scale;
+          if (isa<MemRefType>(dw.scale.getType())) {
+            scale = b.create<vector::LoadOp>(
+                loc, type, dw.scale, ValueRange{outRows[r], outCols[v]});
+          } else {
+            Value &splat = scales[widths[v]];
+            if (!splat)
+              splat = b.create<vector::BroadcastOp>(loc, type, dw.scale);
+            scale = splat;
+          }
           acc[r][v] =
               b.create<vector::FMAOp>(loc, acc[r][v], scale, loadOutput(r, v));
         }

@@ -211,15 +211,22 @@ func.func @average_pool_scaled(%x: memref<1x2x4x9xf32>, %t: memref<2x2xf32>, %y:
 
 // -----
 
-// An average band (a table of scales as a third input) and a scale that is
-// not a constant: left alone.
+// An average band: the scales are a table over the outputs (a third
+// input, (oh, ow)); each sum is scaled by a vector loaded from it.
 #pin1 = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 + d4, d3 + d5)>
 #taps = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
 #scale = affine_map<(d0, d1, d2, d3, d4, d5) -> (d2, d3)>
 #pout = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
 // CHECK-LABEL: func.func @average_pool_table(
-//       CHECK:   linalg.generic
-//   CHECK-NOT:   vector.
+//  CHECK-SAME:     %[[X:[a-z0-9]+]]: memref<1x2x4x9xf32>, %{{.+}}: memref<2x2xf32>, %[[S:[a-z0-9]+]]: memref<3x8xf32>, %[[Y:[a-z0-9]+]]: memref<1x2x3x8xf32>)
+//   CHECK-NOT:   linalg.generic
+// CHECK-COUNT-9:   arith.addf {{.*}} : vector<8xf32>
+//   CHECK-NOT:     arith.addf
+//       CHECK:     %[[SCALE:.+]] = vector.load %[[S]][%[[ROW:.+]], %[[COL:.+]]] : memref<3x8xf32>, vector<8xf32>
+//       CHECK:     %[[OUT:.+]] = vector.load %[[Y]][%{{.+}}, %{{.+}}, %[[ROW]], %[[COL]]]
+//       CHECK:     %[[NEW:.+]] = vector.fma %{{.+}}, %[[SCALE]], %[[OUT]] : vector<8xf32>
+//       CHECK:     vector.store %[[NEW]], %[[Y]]
+// CHECK-COUNT-2:   vector.load %[[S]]
 func.func @average_pool_table(%x: memref<1x2x4x9xf32>, %t: memref<2x2xf32>, %s: memref<3x8xf32>, %y: memref<1x2x3x8xf32>) {
   linalg.generic {indexing_maps = [#pin1, #taps, #scale, #pout], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%x, %t, %s : memref<1x2x4x9xf32>, memref<2x2xf32>, memref<3x8xf32>) outs(%y : memref<1x2x3x8xf32>) {
   ^bb0(%a: f32, %b: f32, %d: f32, %c: f32):
@@ -230,6 +237,7 @@ func.func @average_pool_table(%x: memref<1x2x4x9xf32>, %t: memref<2x2xf32>, %s: 
   return
 }
 
+// A scale that is neither a constant nor the table: left alone.
 // CHECK-LABEL: func.func @average_pool_variable_scale(
 //       CHECK:   linalg.generic
 //   CHECK-NOT:   vector.
