@@ -12,9 +12,12 @@
 // edge a static shape too: the last vector of a row is narrower, the last
 // block of rows shorter, so there are neither masks nor scalar tails.
 //
-// The pooling generics of Pooling.cpp (no filter; max, or a sum scaled by a
-// constant) take the same blocks with arith.maximumf, or an FMA by the
-// constant splat once per block, in place of the filter's FMA.
+// The pooling generics of Pooling.cpp (loops n, c, oh, ow | kh, kw; no
+// filter) take the same blocks: a max pool's accumulators (loaded from the
+// output, which holds -inf) take arith.maximumf of every tap; an average
+// pool's (out + in * scale, scale a constant or a table over the outputs)
+// sum the taps from the first one and fold the scale in once, as
+// out + scale * sum, one FMA per vector at the end.
 //
 // Stride 2 loads two full vectors (at iw and iw + lanes - 1, both inside
 // the row) and keeps the even elements with one shuffle; other strides
