@@ -350,6 +350,15 @@ def VectorizeDepthwiseConvPass
     row that needs more vectors than there are accumulators is split into
     a loop over chunks. Rows per block: accumulators / vectors per row.
 
+    The pooling generics of convert-kiln-to-linalg's in-place 2-D pooling
+    (loops n, c, oh, ow | kh, kw; the same input map, a `(kh, kw)` operand
+    that only gives the taps their extents, output `(n, c, oh, ow)`) take
+    the same register blocks: body `max(in, out)` becomes `arith.maximumf`
+    on the vectors; body `out + in * c`, with `c` an `arith.constant` (an
+    average pool's 1 / kernel size) or a third input `c[oh, ow]` (the
+    per-output scales of a band), sums the taps and adds `c * sum` to the
+    output once (reassociated: one rounding per tap fewer).
+
     Defaults from the host: 16 lanes and 16 accumulators with AVX-512, 8
     lanes and 8 accumulators with AVX/AVX2, 4 and 8 otherwise.
   }];

@@ -12,6 +12,13 @@
 // edge a static shape too: the last vector of a row is narrower, the last
 // block of rows shorter, so there are neither masks nor scalar tails.
 //
+// The pooling generics of Pooling.cpp (loops n, c, oh, ow | kh, kw; no
+// filter) take the same blocks: a max pool's accumulators (loaded from the
+// output, which holds -inf) take arith.maximumf of every tap; an average
+// pool's (out + in * scale, scale a constant or a table over the outputs)
+// sum the taps from the first one and fold the scale in once, as
+// out + scale * sum, one FMA per vector at the end.
+//
 // Stride 2 loads two full vectors (at iw and iw + lanes - 1, both inside
 // the row) and keeps the even elements with one shuffle; other strides
 // load (lanes - 1) * s + 1 elements and shuffle. Dilation only moves the
@@ -35,9 +42,19 @@ namespace {
 
 using namespace mlir;
 
-/// A depthwise convolution generic: loops (n, c, m, oh, ow | kh, kw).
+/// What a window generic accumulates per tap.
+enum class Combine {
+  Fma,       ///< out + in * filter[c, m, 0, kh, kw] (depthwise convolution)
+  Max,       ///< max(out, in) (max pooling)
+  ScaledAdd, ///< out + in * scale, a constant or scale[oh, ow] (average)
+};
+
+/// A depthwise convolution or pooling generic: loops (n, c, m, oh, ow |
+/// kh, kw), m a unit loop for pooling.
 struct Depthwise {
-  Value input, filter, output;
+  Combine combine = Combine::Fma;
+  Value input, filter, output; ///< filter: Fma only.
+  Value scale; ///< ScaledAdd only: the f32 constant, or a [OH, OW] memref.
   SmallVector<int64_t, 7> ranges;
   int64_t strides[2], dilations[2];
   bool withMultiplier; ///< Whether the output has the m dim.
@@ -61,6 +78,41 @@ bool operandsAre(Operation *op, Value a, Value b) {
          (op->getOperand(0) == b && op->getOperand(1) == a);
 }
 
+/// Checks that \p input and \p output (memrefs) are static f32 with a
+/// contiguous innermost dim, and reads the stride and dilation of the
+/// window dims 2 and 3 of \p in, a map over \p loops loops whose dims
+/// \p oh and \p kh on are (oh, ow, kh, kw), leading with dims 0 and 1.
+LogicalResult matchWindow(Depthwise &dw, AffineMap in, unsigned loops,
+                          unsigned oh, unsigned kh) {
+  for (Value value : {dw.input, dw.output}) {
+    auto type = cast<MemRefType>(value.getType());
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (!type.getElementType().isF32() ||
+        failed(getStridesAndOffset(type, strides, offset)) ||
+        strides.back() != 1)
+      return failure();
+  }
+  MLIRContext *context = in.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
+  if (in.getNumResults() != 4 || in.getResult(0) != d(0) ||
+      in.getResult(1) != d(1))
+    return failure();
+  for (unsigned i = 0; i < 2; ++i) {
+    AffineExpr expr = in.getResult(2 + i);
+    int64_t stride = coefficient(expr, loops, oh + i);
+    int64_t dilation = coefficient(expr, loops, kh + i);
+    if (stride <= 0 || dilation <= 0 ||
+        simplifyAffineExpr(expr, loops, 0) !=
+            simplifyAffineExpr(d(oh + i) * stride + d(kh + i) * dilation,
+                               loops, 0))
+      return failure();
+    dw.strides[i] = stride;
+    dw.dilations[i] = dilation;
+  }
+  return success();
+}
+
 /// Matches the generic DepthwiseConv.cpp emits (see the pass description):
 /// on buffers, static shapes, f32, the innermost dims of input and output
 /// contiguous.
@@ -77,18 +129,8 @@ FailureOr<Depthwise> matchDepthwise(linalg::GenericOp op) {
   dw.input = op.getDpsInputs()[0];
   dw.filter = op.getDpsInputs()[1];
   dw.output = op.getDpsInits()[0];
-  for (Value value : {dw.input, dw.filter, dw.output})
-    if (!cast<MemRefType>(value.getType()).getElementType().isF32())
-      return failure();
-  for (Value value : {dw.input, dw.output}) {
-    auto type = cast<MemRefType>(value.getType());
-    SmallVector<int64_t> strides;
-    int64_t offset;
-    if (failed(getStridesAndOffset(type, strides, offset)) ||
-        strides.back() != 1)
-      return failure();
-  }
-
+  if (!cast<MemRefType>(dw.filter.getType()).getElementType().isF32())
+    return failure();
   MLIRContext *context = op.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
@@ -104,21 +146,8 @@ FailureOr<Depthwise> matchDepthwise(linalg::GenericOp op) {
                                  d(5), d(6)},
                                 context))
     return failure();
-  AffineMap in = maps[0];
-  if (in.getNumResults() != 4 || in.getResult(0) != d(0) ||
-      in.getResult(1) != d(1))
+  if (failed(matchWindow(dw, maps[0], 7, 3, 5)))
     return failure();
-  for (unsigned i = 0; i < 2; ++i) {
-    AffineExpr expr = in.getResult(2 + i);
-    int64_t stride = coefficient(expr, 7, 3 + i);
-    int64_t dilation = coefficient(expr, 7, 5 + i);
-    if (stride <= 0 || dilation <= 0 ||
-        simplifyAffineExpr(expr, 7, 0) !=
-            simplifyAffineExpr(d(3 + i) * stride + d(5 + i) * dilation, 7, 0))
-      return failure();
-    dw.strides[i] = stride;
-    dw.dilations[i] = dilation;
-  }
 
   // out + in * w (either operand order).
   Block &body = op.getRegion().front();
@@ -130,6 +159,78 @@ FailureOr<Depthwise> matchDepthwise(linalg::GenericOp op) {
       !operandsAre(add, body.getArgument(2), mul.getResult()) ||
       body.getTerminator()->getOperand(0) != add.getResult())
     return failure();
+  return dw;
+}
+
+/// Matches the pooling generic Pooling.cpp emits: loops (n, c, oh, ow |
+/// kh, kw) over the input (n, c, oh * s0 + kh * d0, ow * s1 + kw * d1), a
+/// tap-extent operand (kh, kw), for an average band a scale table (oh, ow),
+/// and the output (n, c, oh, ow), with body max(in, out), out + in *
+/// constant or out + in * table; on buffers, static shapes, f32.
+FailureOr<Depthwise> matchPooling(linalg::GenericOp op) {
+  int64_t inputs = op.getNumDpsInputs();
+  if (!op.hasPureBufferSemantics() || (inputs != 2 && inputs != 3) ||
+      op.getNumDpsInits() != 1 || op.getNumLoops() != 6 ||
+      op.getNumReductionLoops() != 2 || op.hasDynamicShape())
+    return failure();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (int64_t i = 0; i < 6; ++i)
+    if ((iterators[i] == utils::IteratorType::reduction) != (i >= 4))
+      return failure();
+  MLIRContext *context = op.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (maps[1] != AffineMap::get(6, 0, {d(4), d(5)}, context) ||
+      maps[inputs] != AffineMap::get(6, 0, {d(0), d(1), d(2), d(3)}, context))
+    return failure();
+  Value table;
+  if (inputs == 3) {
+    table = op.getDpsInputs()[2];
+    auto type = cast<MemRefType>(table.getType());
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (maps[2] != AffineMap::get(6, 0, {d(2), d(3)}, context) ||
+        !type.getElementType().isF32() ||
+        failed(getStridesAndOffset(type, strides, offset)) ||
+        strides.back() != 1)
+      return failure();
+  }
+  Depthwise dw;
+  dw.input = op.getDpsInputs()[0];
+  dw.output = op.getDpsInits()[0];
+  dw.withMultiplier = false;
+  if (failed(matchWindow(dw, maps[0], 6, 2, 4)))
+    return failure();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  dw.ranges = {ranges[0], ranges[1], 1,        ranges[2],
+               ranges[3], ranges[4], ranges[5]};
+
+  Block &body = op.getRegion().front();
+  Value in = body.getArgument(0), out = body.getArgument(inputs);
+  Operation *result = body.getTerminator()->getOperand(0).getDefiningOp();
+  if (!result || result->getBlock() != &body)
+    return failure();
+  if (auto max = dyn_cast<arith::MaximumFOp>(result)) {
+    if (table || body.getOperations().size() != 2 || !operandsAre(max, in, out))
+      return failure();
+    dw.combine = Combine::Max;
+    return dw;
+  }
+  auto add = dyn_cast<arith::AddFOp>(result);
+  auto mul = add ? add.getOperand(0).getDefiningOp<arith::MulFOp>() : nullptr;
+  if (!mul && add)
+    mul = add.getOperand(1).getDefiningOp<arith::MulFOp>();
+  if (!add || !mul || mul->getBlock() != &body ||
+      body.getOperations().size() != 3 ||
+      !operandsAre(add, out, mul.getResult()))
+    return failure();
+  Value scale = mul.getOperand(0) == in ? mul.getOperand(1) : mul.getOperand(0);
+  if (!operandsAre(mul, in, scale) ||
+      (table ? scale != body.getArgument(2)
+             : !scale.getDefiningOp<arith::ConstantOp>()))
+    return failure();
+  dw.combine = Combine::ScaledAdd;
+  dw.scale = table ? table : scale;
   return dw;
 }
 
@@ -148,7 +249,7 @@ public:
 
     n = loop(0, dw.ranges[0], 1);
     c = loop(0, dw.ranges[1], 1);
-    m = loop(0, dw.ranges[2], 1);
+    m = dw.combine == Combine::Fma ? loop(0, dw.ranges[2], 1) : index(0);
     int64_t mainRows = outRows / rows * rows;
     if (mainRows > 0) {
       OpBuilder::InsertionGuard guard(b);
@@ -256,41 +357,83 @@ private:
       outRows.push_back(affine(oh, 1, r));
     for (int64_t v = 0; v < static_cast<int64_t>(widths.size()); ++v)
       outCols.push_back(affine(ow, 1, offsets[v]));
+    // A scaled sum adds the taps from the first on and scales the sum
+    // once, into the output, at the end: out + c * sum(in) reassociates
+    // out + sum(in * c), with one rounding per tap fewer.
+    bool sum = dw.combine == Combine::ScaledAdd;
+    auto loadOutput = [&](int64_t r, int64_t v) -> Value {
+      return b.create<vector::LoadOp>(
+          loc, VectorType::get({widths[v]}, b.getF32Type()), dw.output,
+          outIndices(outRows[r], outCols[v]));
+    };
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t v = 0; v < static_cast<int64_t>(widths.size()); ++v)
-        acc[r].push_back(b.create<vector::LoadOp>(
-            loc, VectorType::get({widths[v]}, b.getF32Type()), dw.output,
-            outIndices(outRows[r], outCols[v])));
+        acc[r].push_back(sum ? Value() : loadOutput(r, v));
 
     Value ihBase = affine(oh, dw.strides[0], 0);
     Value iwBase = affine(ow, dw.strides[1], 0);
     for (int64_t kh = 0; kh < dw.ranges[5]; ++kh) {
       for (int64_t kw = 0; kw < dw.ranges[6]; ++kw) {
-        Value tap = b.create<memref::LoadOp>(
-            loc, dw.filter,
-            ValueRange{c, m, index(0), index(kh), index(kw)});
+        Value tap;
+        if (dw.combine == Combine::Fma)
+          tap = b.create<memref::LoadOp>(
+              loc, dw.filter,
+              ValueRange{c, m, index(0), index(kh), index(kw)});
         llvm::SmallDenseMap<int64_t, Value> splats;
         for (int64_t r = 0; r < rows; ++r) {
           Value ih =
               affine(ihBase, 1, r * dw.strides[0] + kh * dw.dilations[0]);
           for (int64_t v = 0; v < static_cast<int64_t>(widths.size()); ++v) {
             int64_t width = widths[v];
-            Value &splat = splats[width];
-            if (!splat)
-              splat = b.create<vector::BroadcastOp>(
-                  loc, VectorType::get({width}, b.getF32Type()), tap);
+            Value splat;
+            if (dw.combine == Combine::Fma) {
+              Value &cached = splats[width];
+              if (!cached)
+                cached = b.create<vector::BroadcastOp>(
+                    loc, VectorType::get({width}, b.getF32Type()), tap);
+              splat = cached;
+            }
             Value iw = affine(iwBase, 1,
                               offsets[v] * dw.strides[1] + kw * dw.dilations[1]);
             Value x = loadInput(ih, iw, width);
-            acc[r][v] = b.create<vector::FMAOp>(loc, x, splat, acc[r][v]);
+            Value &a = acc[r][v];
+            switch (dw.combine) {
+            case Combine::Fma:
+              a = b.create<vector::FMAOp>(loc, x, splat, a);
+              break;
+            case Combine::Max:
+              a = b.create<arith::MaximumFOp>(loc, a, x);
+              break;
+            case Combine::ScaledAdd:
+              a = a ? b.create<arith::AddFOp>(loc, a, x).getResult() : x;
+              break;
+            }
           }
         }
       }
     }
-    for (int64_t r = 0; r < rows; ++r)
-      for (int64_t v = 0; v < static_cast<int64_t>(widths.size()); ++v)
+    llvm::SmallDenseMap<int64_t, Value> scales;
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int64_t v = 0; v < static_cast<int64_t>(widths.size()); ++v) {
+        if (sum) {
+          auto type = VectorType::get({widths[v]}, b.getF32Type());
+          Value scale;
+          if (isa<MemRefType>(dw.scale.getType())) {
+            scale = b.create<vector::LoadOp>(
+                loc, type, dw.scale, ValueRange{outRows[r], outCols[v]});
+          } else {
+            Value &splat = scales[widths[v]];
+            if (!splat)
+              splat = b.create<vector::BroadcastOp>(loc, type, dw.scale);
+            scale = splat;
+          }
+          acc[r][v] =
+              b.create<vector::FMAOp>(loc, acc[r][v], scale, loadOutput(r, v));
+        }
         b.create<vector::StoreOp>(loc, acc[r][v], dw.output,
                                   outIndices(outRows[r], outCols[v]));
+      }
+    }
   }
 
   OpBuilder &b;
@@ -323,6 +466,8 @@ struct VectorizeDepthwiseConvPass
     getOperation()->walk([&](linalg::GenericOp op) {
       if (FailureOr<Depthwise> dw = matchDepthwise(op); succeeded(dw))
         found.emplace_back(op, *dw);
+      else if (FailureOr<Depthwise> pool = matchPooling(op); succeeded(pool))
+        found.emplace_back(op, *pool);
     });
     for (auto &[op, dw] : found) {
       OpBuilder b(op);

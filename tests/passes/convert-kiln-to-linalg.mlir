@@ -109,29 +109,32 @@ func.func @conv_window(%x: tensor<1x4x66x66xf32>, %w: tensor<4x2x3x3xf32>) -> te
 
 // ceil_mode: the last window overhangs the input by one; it reads extra
 // padding, and the divisor table counts only real elements (2, 2, 1 per dim).
+// (f64: f32 2-D pools read their input in place, see
+// convert-kiln-to-linalg-pooling.mlir; this is the general lowering.)
 // CHECK-LABEL: func.func @average_pool_ceil_mode(
-//       CHECK:   %[[DIV:.+]] = arith.constant dense<{{\[}}[2.500000e-01, 2.500000e-01, 5.000000e-01], [2.500000e-01, 2.500000e-01, 5.000000e-01], [5.000000e-01, 5.000000e-01, 1.000000e+00]]> : tensor<3x3xf32>
+//       CHECK:   %[[DIV:.+]] = arith.constant dense<{{\[}}[2.500000e-01, 2.500000e-01, 5.000000e-01], [2.500000e-01, 2.500000e-01, 5.000000e-01], [5.000000e-01, 5.000000e-01, 1.000000e+00]]> : tensor<3x3xf64>
 //       CHECK:   tensor.pad %{{.+}} low[0, 0, 0, 0] high[0, 0, 1, 1]
 //       CHECK:   %[[SUM:.+]] = linalg.generic
 //       CHECK:     arith.addf
 //       CHECK:   linalg.generic {{.*}} ins(%[[SUM]], %[[DIV]]
 //       CHECK:     arith.mulf
-func.func @average_pool_ceil_mode(%x: tensor<1x1x5x5xf32>) -> tensor<1x1x3x3xf32> {
-  %0 = kiln.average_pool %x {ceil_mode = true, count_include_pad = false, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x1x5x5xf32>) -> tensor<1x1x3x3xf32>
-  return %0 : tensor<1x1x3x3xf32>
+func.func @average_pool_ceil_mode(%x: tensor<1x1x5x5xf64>) -> tensor<1x1x3x3xf64> {
+  %0 = kiln.average_pool %x {ceil_mode = true, count_include_pad = false, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x1x5x5xf64>) -> tensor<1x1x3x3xf64>
+  return %0 : tensor<1x1x3x3xf64>
 }
 
 // -----
 
-// Max pooling pads with -inf so that padding never wins.
+// Max pooling pads with -inf so that padding never wins (the general
+// lowering: f64).
 // CHECK-LABEL: func.func @max_pool_pads_with_minus_infinity(
-//       CHECK:   %[[NEGINF:.+]] = arith.constant 0xFF800000 : f32
+//       CHECK:   %[[NEGINF:.+]] = arith.constant 0xFFF0000000000000 : f64
 //       CHECK:   tensor.pad %{{.+}} low[0, 0, 1, 1] high[0, 0, 1, 1]
 //       CHECK:     tensor.yield %[[NEGINF]]
 //       CHECK:   arith.maximumf
-func.func @max_pool_pads_with_minus_infinity(%x: tensor<1x2x9x9xf32>) -> tensor<1x2x5x5xf32> {
-  %0 = kiln.max_pool %x {ceil_mode = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x2x9x9xf32>) -> tensor<1x2x5x5xf32>
-  return %0 : tensor<1x2x5x5xf32>
+func.func @max_pool_pads_with_minus_infinity(%x: tensor<1x2x9x9xf64>) -> tensor<1x2x5x5xf64> {
+  %0 = kiln.max_pool %x {ceil_mode = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x2x9x9xf64>) -> tensor<1x2x5x5xf64>
+  return %0 : tensor<1x2x5x5xf64>
 }
 
 // -----

@@ -766,24 +766,6 @@ struct LpPoolLowering : OpRewritePattern<LpPoolOp> {
   }
 };
 
-/// 1 / (number of window taps that count) for every output position of one
-/// spatial dim: taps inside the input, plus the explicit pads when
-/// count_include_pad (never the ceil_mode overhang).
-SmallVector<double> reciprocalCounts(int64_t in, int64_t out, int64_t kernel,
-                                     int64_t stride, int64_t padBegin,
-                                     int64_t padEnd, bool includePad) {
-  int64_t first = includePad ? -padBegin : 0;
-  int64_t last = includePad ? in + padEnd : in; // exclusive
-  SmallVector<double> counts;
-  for (int64_t o = 0; o < out; ++o) {
-    int64_t start = o * stride - padBegin;
-    int64_t begin = std::max(start, first);
-    int64_t end = std::min(start + kernel, last);
-    counts.push_back(end > begin ? end - begin : 1);
-  }
-  return counts;
-}
-
 struct AveragePoolLowering : OpRewritePattern<AveragePoolOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(AveragePoolOp op,

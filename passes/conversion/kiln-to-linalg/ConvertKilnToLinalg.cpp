@@ -29,6 +29,7 @@ struct ConvertKilnToLinalgPass
     lowering::populateConvPatterns(patterns);
     lowering::populateDepthwiseConvPatterns(patterns);
     lowering::populateGroupedConvPatterns(patterns);
+    lowering::populatePoolingPatterns(patterns);
     lowering::populateNormalizationPatterns(patterns);
     lowering::populateShapePatterns(patterns);
     lowering::populateIndexingPatterns(patterns);

@@ -27,7 +27,6 @@
 #include "passes/conversion/kiln-to-linalg/Lowering.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
-#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 
@@ -107,35 +106,20 @@ struct DepthwiseConvLowering : OpRewritePattern<ConvOp> {
                                                utils::IteratorType::parallel);
     iterators.append(2, utils::IteratorType::reduction);
 
-    // Output rows [r0, r1) x columns [c0, c1): the input window they read,
-    // sliced from the input and padded where it runs past an edge.
-    ArrayRef<int64_t> in = inputType.getShape();
-    ArrayRef<int64_t> kernel = filterType.getShape().drop_front(2);
+    // Output rows [r0, r1) x columns [c0, c1) from the input window they
+    // read. The interior reads the input in place; only the bands around it
+    // pad (small) copies of the rows or columns they read.
+    WindowRegions regions(inputType.getShape(), resultType.getShape(),
+                          filterType.getShape().drop_front(2), strides, pads,
+                          dilations);
+    Value zero = scalarConstant(rewriter, loc, element, 0.0);
     Value conv = init;
     auto fold = [&](ArrayRef<int64_t> values) {
       return getAsIndexOpFoldResult(context, values);
     };
-    auto region = [&](int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
-      if (r0 >= r1 || c0 >= c1)
-        return;
-      int64_t range[2][2] = {{r0, r1}, {c0, c1}};
-      SmallVector<int64_t> offsets = {0, 0}, sizes = {in[0], channels},
-                           low = {0, 0}, high = {0, 0};
-      for (int i = 0; i < 2; ++i) {
-        int64_t first = range[i][0] * strides[i] - pads[i];
-        int64_t last = (range[i][1] - 1) * strides[i] - pads[i] +
-                       (kernel[i] - 1) * dilations[i];
-        int64_t begin = std::max<int64_t>(first, 0);
-        int64_t end = std::min<int64_t>(last, in[2 + i] - 1);
-        offsets.push_back(begin);
-        sizes.push_back(end - begin + 1);
-        low.push_back(begin - first);
-        high.push_back(last - end);
-      }
-      SmallVector<int64_t> unit(4, 1);
-      Value window = rewriter.create<tensor::ExtractSliceOp>(
-          loc, op.getInput(), fold(offsets), fold(sizes), fold(unit));
-      window = padConstant(rewriter, loc, window, low, high, 0.0);
+    regions.forEach([&](int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
+      Value window =
+          regions.read(rewriter, loc, op.getInput(), r0, r1, c0, c1, zero);
       SmallVector<int64_t> outOffsets = {0, 0, 0, r0, c0};
       SmallVector<int64_t> outSizes = {out[0], channels, multiplier, r1 - r0,
                                        c1 - c0};
@@ -161,28 +145,7 @@ struct DepthwiseConvLowering : OpRewritePattern<ConvOp> {
               .getResult(0);
       conv = rewriter.create<tensor::InsertSliceOp>(
           loc, part, conv, fold(outOffsets), fold(outSizes), fold(outUnit));
-    };
-    // The interior [lo, hi) per spatial dim: outputs whose whole window is
-    // inside the input. It reads the input in place; only the bands around
-    // it pad (small) copies of the rows or columns they read.
-    int64_t lo[2], hi[2];
-    for (int i = 0; i < 2; ++i) {
-      lo[i] = std::min<int64_t>(out[2 + i],
-                               llvm::divideCeil(pads[i], strides[i]));
-      int64_t span = in[2 + i] - 1 - (kernel[i] - 1) * dilations[i] + pads[i];
-      hi[i] = span < 0 ? lo[i]
-                       : std::clamp<int64_t>(span / strides[i] + 1, lo[i],
-                                             out[2 + i]);
-    }
-    if (lo[0] == hi[0] || lo[1] == hi[1]) {
-      region(0, out[2], 0, out[3]); // No interior: one padded copy.
-    } else {
-      region(lo[0], hi[0], lo[1], hi[1]);
-      region(0, lo[0], 0, out[3]);
-      region(hi[0], out[2], 0, out[3]);
-      region(lo[0], hi[0], 0, lo[1]);
-      region(lo[0], hi[0], hi[1], out[3]);
-    }
+    });
     if (split)
       conv = rewriter.create<tensor::CollapseShapeOp>(loc, resultType, conv,
                                                       splitDims);

@@ -2,7 +2,9 @@
 
 #include "passes/conversion/kiln-to-linalg/Lowering.h"
 
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 
@@ -154,6 +156,88 @@ Value positionsToNchw(OpBuilder &b, Location loc, Value product,
       .create<linalg::TransposeOp>(loc, unfolded,
                                    emptyTensor(b, loc, resultType), perm)
       ->getResult(0);
+}
+
+WindowRegions::WindowRegions(ArrayRef<int64_t> inShape,
+                             ArrayRef<int64_t> outShape,
+                             ArrayRef<int64_t> kernelShape,
+                             ArrayRef<int64_t> strideValues,
+                             ArrayRef<int64_t> padValues,
+                             ArrayRef<int64_t> dilationValues) {
+  for (int i = 0; i < 2; ++i) {
+    in[i] = inShape[2 + i];
+    out[i] = outShape[2 + i];
+    kernel[i] = kernelShape[i];
+    strides[i] = strideValues[i];
+    pads[i] = padValues[i];
+    dilations[i] = dilationValues[i];
+    // First output whose window starts at or after 0, and one past the last
+    // whose window ends inside the input.
+    lo[i] = std::min<int64_t>(out[i], llvm::divideCeil(pads[i], strides[i]));
+    int64_t span = in[i] - 1 - (kernel[i] - 1) * dilations[i] + pads[i];
+    hi[i] = span < 0 ? lo[i]
+                     : std::clamp<int64_t>(span / strides[i] + 1, lo[i], out[i]);
+  }
+}
+
+void WindowRegions::forEach(
+    llvm::function_ref<void(int64_t, int64_t, int64_t, int64_t)> fn) const {
+  auto region = [&](int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
+    if (r0 < r1 && c0 < c1)
+      fn(r0, r1, c0, c1);
+  };
+  if (!hasInterior()) {
+    region(0, out[0], 0, out[1]);
+    return;
+  }
+  region(lo[0], hi[0], lo[1], hi[1]);
+  region(0, lo[0], 0, out[1]);
+  region(hi[0], out[0], 0, out[1]);
+  region(lo[0], hi[0], 0, lo[1]);
+  region(lo[0], hi[0], hi[1], out[1]);
+}
+
+Value WindowRegions::read(OpBuilder &b, Location loc, Value input, int64_t r0,
+                          int64_t r1, int64_t c0, int64_t c1,
+                          Value padValue) const {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t range[2][2] = {{r0, r1}, {c0, c1}};
+  SmallVector<int64_t> offsets = {0, 0},
+                       sizes = {type.getDimSize(0), type.getDimSize(1)},
+                       low = {0, 0}, high = {0, 0};
+  for (int i = 0; i < 2; ++i) {
+    int64_t first = range[i][0] * strides[i] - pads[i];
+    int64_t last = (range[i][1] - 1) * strides[i] - pads[i] +
+                   (kernel[i] - 1) * dilations[i];
+    int64_t begin = std::max<int64_t>(first, 0);
+    int64_t end = std::min<int64_t>(last, in[i] - 1);
+    offsets.push_back(begin);
+    sizes.push_back(end - begin + 1);
+    low.push_back(begin - first);
+    high.push_back(last - end);
+  }
+  SmallVector<int64_t> unit(4, 1);
+  MLIRContext *context = b.getContext();
+  Value window = b.create<tensor::ExtractSliceOp>(
+      loc, input, getAsIndexOpFoldResult(context, offsets),
+      getAsIndexOpFoldResult(context, sizes),
+      getAsIndexOpFoldResult(context, unit));
+  return padWith(b, loc, window, low, high, padValue);
+}
+
+SmallVector<double> reciprocalCounts(int64_t in, int64_t out, int64_t kernel,
+                                     int64_t stride, int64_t padBegin,
+                                     int64_t padEnd, bool includePad) {
+  int64_t first = includePad ? -padBegin : 0;
+  int64_t last = includePad ? in + padEnd : in; // exclusive
+  SmallVector<double> counts;
+  for (int64_t o = 0; o < out; ++o) {
+    int64_t start = o * stride - padBegin;
+    int64_t begin = std::max(start, first);
+    int64_t end = std::min(start + kernel, last);
+    counts.push_back(end > begin ? end - begin : 1);
+  }
+  return counts;
 }
 
 } // namespace kiln::lowering

@@ -83,6 +83,49 @@ mlir::Value positionsToNchw(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value product,
                             mlir::RankedTensorType resultType);
 
+/// The geometry of a 2-D sliding window (kernel, strides, begin pads,
+/// dilations) from input [N, C, H, W] to output [N, C, OH, OW], split so
+/// that most outputs read the input in place: the interior, output rows
+/// [lo[0], hi[0]) x columns [lo[1], hi[1]), whose windows lie inside the
+/// input, and the bands above, below, left and right of it, whose windows
+/// touch the padding (or the ceil_mode overhang past the end pad).
+/// Depthwise convolution and 2-D pooling lower region by region.
+struct WindowRegions {
+  int64_t in[2], out[2], kernel[2], strides[2], pads[2], dilations[2];
+  int64_t lo[2], hi[2];
+
+  WindowRegions(llvm::ArrayRef<int64_t> inShape,
+                llvm::ArrayRef<int64_t> outShape,
+                llvm::ArrayRef<int64_t> kernel, llvm::ArrayRef<int64_t> strides,
+                llvm::ArrayRef<int64_t> pads,
+                llvm::ArrayRef<int64_t> dilations);
+
+  /// Whether some output's window lies inside the input.
+  bool hasInterior() const { return lo[0] < hi[0] && lo[1] < hi[1]; }
+
+  /// Calls \p fn(r0, r1, c0, c1) on the interior, then on the non-empty
+  /// bands above, below (full width), left and right of it; on the whole
+  /// output once when there is no interior.
+  void forEach(llvm::function_ref<void(int64_t, int64_t, int64_t, int64_t)>
+                   fn) const;
+
+  /// The part of \p input (static [N, C, H, W]) that output rows [r0, r1) x
+  /// columns [c0, c1) read: a slice, padded with \p padValue where their
+  /// windows run past an edge, so that output (r0 + i, c0 + j) reads it at
+  /// (i * s0 + kh * d0, j * s1 + kw * d1).
+  mlir::Value read(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+                   int64_t r0, int64_t r1, int64_t c0, int64_t c1,
+                   mlir::Value padValue) const;
+};
+
+/// The divisor of an average pool (the number of window taps that count)
+/// for every output position of one spatial dim: taps inside the input, plus
+/// the explicit pads when \p includePad (never the ceil_mode overhang).
+llvm::SmallVector<double> reciprocalCounts(int64_t in, int64_t out,
+                                           int64_t kernel, int64_t stride,
+                                           int64_t padBegin, int64_t padEnd,
+                                           bool includePad);
+
 /// \returns true if \p type's elements are integers interpreted as unsigned.
 inline bool isUnsigned(mlir::Type type) {
   return type.isUnsignedInteger();
@@ -93,6 +136,9 @@ void populateContractionPatterns(mlir::RewritePatternSet &patterns);
 void populateConvPatterns(mlir::RewritePatternSet &patterns);
 void populateDepthwiseConvPatterns(mlir::RewritePatternSet &patterns);
 void populateGroupedConvPatterns(mlir::RewritePatternSet &patterns);
+/// Static f32 2-D max and average pooling that read the input in place;
+/// tried before Conv.cpp's padded window generics (higher benefit).
+void populatePoolingPatterns(mlir::RewritePatternSet &patterns);
 void populateNormalizationPatterns(mlir::RewritePatternSet &patterns);
 void populateShapePatterns(mlir::RewritePatternSet &patterns);
 void populateIndexingPatterns(mlir::RewritePatternSet &patterns);
