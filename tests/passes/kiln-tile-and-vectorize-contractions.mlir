@@ -117,6 +117,22 @@ func.func @masks_unpacked_edge(%a: memref<1x64xf32>, %b: memref<64x10xf32>, %c: 
 
 // -----
 
+// C is a view (of the scratch arena): its accumulator transfers stay in the
+// K loop, where masked stores and reloads would not be store-forwarded; the
+// N edge then stays a static 10-wide tile.
+// CHECK-LABEL: func.func @keeps_static_edge_on_views(
+//   CHECK-NOT:   mask
+//       CHECK:   vector.contract {{.*}} : vector<4x1xf32>, vector<1x10xf32> into vector<4x10xf32>
+//   CHECK-NOT:   mask
+func.func @keeps_static_edge_on_views(%a: memref<4x64xf32>, %b: memref<64x10xf32>, %arena: memref<160xi8>) {
+  %c0 = arith.constant 0 : index
+  %c = memref.view %arena[%c0][] : memref<160xi8> to memref<4x10xf32>
+  linalg.matmul ins(%a, %b : memref<4x64xf32>, memref<64x10xf32>) outs(%c : memref<4x10xf32>)
+  return
+}
+
+// -----
+
 // B^T with an N edge: the strip is transposed into the padded rows through
 // masked reads of B^T's columns.
 // CHECK-LABEL: func.func @masks_transposed_edge(
