@@ -508,6 +508,9 @@ bool staysInside(VectorTransferOpInterface transfer) {
 /// writes into padded strips (the padding they write is the zeros their
 /// masked reads padded with). A mask left on a load costs vmaskmovps in the
 /// K loop, which also cannot be folded into the FMA as a memory operand.
+/// Every masked transfer in the function is an edge tile's at this point:
+/// no pass before this one in kiln's pipeline masks (should one, it would
+/// have to mark its transfers apart).
 void dropRedundantMasks(RewriterBase &rewriter, Operation *root) {
   root->walk([&](VectorTransferOpInterface transfer) {
     if (!transfer.getMask() || !staysInside(transfer))
