@@ -398,7 +398,12 @@ def TileAndVectorizeContractionsPass
 
     A loop whose step does not divide its range is peeled, so the remainder
     tiles get static shapes too and are vectorized like the others (no
-    masks, no scalar tail). Every tile then becomes a `vector.contract`
+    scalar tail). A remainder narrower than NR whose width is not a whole
+    number of vector registers (the N edge) is vectorized a whole number of
+    registers wide with masks: masked loads and stores of C (and of B when
+    it is read in place), while its strip of B is packed zero-padded to
+    that width and read without masks; the M edge stays a shorter static
+    tile (rows are separate registers). Every tile then becomes a `vector.contract`
     (`linalg::vectorize`); memref subviews are folded into the transfers,
     LICM and CSE run, and the accumulator's transfer_read/transfer_write are
     hoisted out of the K loop into loop-carried vectors, one per row. With
@@ -440,7 +445,10 @@ def TileAndVectorizeContractionsPass
     Option<"lowerContractions", "lower-contractions", "bool",
            /*default=*/"true",
            "Lower vector.contract to FMAs and transfers to 1-D loads and "
-           "stores (false: stop after hoisting, to inspect the contracts)">
+           "stores (false: stop after hoisting, to inspect the contracts)">,
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"0",
+           "Bits per vector register, the unit the N edge of the register "
+           "tile is masked up to (0: the host's widest)">
   ];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::arith::ArithDialect",

@@ -29,6 +29,17 @@ inline llvm::SmallVector<int64_t, 3> hostRegisterTile() {
   return {4, 8, 1};    // 8 of 16 xmm accumulate, 2 hold B.
 }
 
+/// \returns the bits of the host's widest vector registers (the unit the
+/// contraction kernels' N edge is masked up to).
+inline int64_t hostVectorBits() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (features.lookup("avx512f"))
+    return 512;
+  if (features.lookup("avx2") || features.lookup("avx"))
+    return 256;
+  return 128;
+}
+
 } // namespace kiln::passes
 
 #endif // KILN_PASSES_CODEGEN_REGISTERTILE_H

@@ -27,6 +27,7 @@
 #include "mlir/Dialect/Vector/Transforms/VectorTransforms.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
@@ -44,6 +45,9 @@ using namespace mlir;
 constexpr llvm::StringLiteral kMarker = "kiln.tile_contraction";
 /// Marks the copies that pack strips of B.
 constexpr llvm::StringLiteral kPackMarker = "kiln.pack_strip";
+/// Marks the views of the packing buffer whose strips are padded with zeros
+/// to whole vector registers: masked writes into them need no mask.
+constexpr llvm::StringLiteral kPaddedMarker = "kiln.padded_strip";
 
 /// What a stage of tileAll() does: tile the unit dims by 1, tile M, N or K
 /// by a size, or pack the strips of B.
@@ -116,6 +120,26 @@ FailureOr<Contraction> matchContraction(linalg::LinalgOp op) {
   return contraction;
 }
 
+/// \returns the width the N edge of a register tile \p width columns of
+/// \p element wide is vectorized at: rounded up to whole vector registers
+/// of \p vectorBits, the columns past \p width masked off; nullopt when
+/// \p width is whole registers already. Masking instead of a narrower
+/// static tile gives the edge the kernel of the full tiles: a 6 x 10 tile
+/// would otherwise load B as 8 + 2 lanes, a 6 x 7 tile as 4 + 2 + 1. Only
+/// N, the contiguous dim, is masked: the M edge stays a shorter static
+/// tile, its rows being separate registers that a mask would not remove,
+/// and K is tiled by 1.
+std::optional<int64_t> maskedWidth(int64_t width, Type element,
+                                   int64_t vectorBits) {
+  if (!element.isIntOrFloat())
+    return std::nullopt;
+  int64_t lanes = std::max<int64_t>(
+      1, vectorBits / static_cast<int64_t>(element.getIntOrFloatBitWidth()));
+  if (width % lanes == 0)
+    return std::nullopt;
+  return llvm::alignTo(width, lanes);
+}
+
 /// \returns the input that holds B, the operand indexed by the N dim.
 OpOperand *rhsOperand(linalg::LinalgOp op, const Contraction &dims) {
   for (OpOperand *input : op.getDpsInputOperands()) {
@@ -132,6 +156,10 @@ struct PackPlan {
   OpOperand *rhs;
   bool transpose;            ///< matmul_transpose_b: B arrives as N x K.
   MemRefType packedType;     ///< Contiguous, N innermost.
+  /// The width of the rows in the buffer when the strip is an N edge:
+  /// rounded up to whole vector registers, the columns past the strip
+  /// zero-filled by the copy, so the edge tile reads B without masks.
+  std::optional<int64_t> paddedWidth;
 };
 
 /// \returns whether \p op's B (\p rhs) is a strip kiln-pack-weight-strips
@@ -161,7 +189,8 @@ bool isContiguousStrip(linalg::LinalgOp op, const Contraction &dims,
 /// worth it: \p op is no taller than one register tile, so the strip would
 /// be read once anyway (`matmul_transpose_b` is packed regardless, the copy
 /// being its transpose).
-std::optional<PackPlan> planPacking(linalg::LinalgOp op, int64_t registerRows) {
+std::optional<PackPlan> planPacking(linalg::LinalgOp op, int64_t registerRows,
+                                   int64_t vectorBits) {
   FailureOr<Contraction> dims = matchContraction(op);
   if (failed(dims) || !op->getParentOfType<FunctionOpInterface>())
     return std::nullopt;
@@ -178,7 +207,9 @@ std::optional<PackPlan> planPacking(linalg::LinalgOp op, int64_t registerRows) {
   if (transpose)
     std::swap(shape[0], shape[1]);
   return PackPlan{op, rhs, transpose,
-                  MemRefType::get(shape, rhsType.getElementType())};
+                  MemRefType::get(shape, rhsType.getElementType()),
+                  maskedWidth(shape.back(), rhsType.getElementType(),
+                              vectorBits)};
 }
 
 /// Copies the K x NR strip of B that each planned op (a register-wide column
@@ -190,9 +221,16 @@ std::optional<PackPlan> planPacking(linalg::LinalgOp op, int64_t registerRows) {
 /// at the top of the function, viewed with each strip's type.
 void pack(RewriterBase &rewriter, ArrayRef<PackPlan> plans) {
   llvm::MapVector<Operation *, int64_t> bytes;
+  auto bufferType = [](const PackPlan &plan) {
+    if (!plan.paddedWidth)
+      return plan.packedType;
+    SmallVector<int64_t> shape(plan.packedType.getShape());
+    shape.back() = *plan.paddedWidth;
+    return MemRefType::get(shape, plan.packedType.getElementType());
+  };
   for (const PackPlan &plan : plans) {
-    int64_t size = plan.packedType.getNumElements() *
-                   plan.packedType.getElementTypeBitWidth() / 8;
+    MemRefType type = bufferType(plan);
+    int64_t size = type.getNumElements() * type.getElementTypeBitWidth() / 8;
     Operation *function = plan.op->getParentOfType<FunctionOpInterface>();
     bytes[function] = std::max(bytes.lookup(function), size);
   }
@@ -215,9 +253,21 @@ void pack(RewriterBase &rewriter, ArrayRef<PackPlan> plans) {
     rewriter.setInsertionPoint(op);
     Value zero = rewriter.create<arith::ConstantIndexOp>(loc, 0);
     Value packed = rewriter.create<memref::ViewOp>(
-        loc, plan.packedType,
+        loc, bufferType(plan),
         buffers.lookup(op->getParentOfType<FunctionOpInterface>()), zero,
         ValueRange{});
+    if (plan.paddedWidth) {
+      // The op and the copy see the strip's own columns; the copy's vector
+      // rows are masked, their padding (zeros) filling the rest of the row.
+      packed.getDefiningOp()->setAttr(kPaddedMarker, rewriter.getUnitAttr());
+      int64_t rank = plan.packedType.getRank();
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+      SmallVector<OpFoldResult> sizes = getAsIndexOpFoldResult(
+          rewriter.getContext(), plan.packedType.getShape());
+      packed = rewriter.create<memref::SubViewOp>(loc, packed, offsets, sizes,
+                                                  strides);
+    }
     if (!plan.transpose) {
       rewriter.create<linalg::CopyOp>(loc, plan.rhs->get(), packed)
           ->setAttr(kPackMarker, rewriter.getUnitAttr());
@@ -381,6 +431,115 @@ void splitVectorIterArgs(RewriterBase &rewriter, scf::ForOp loop) {
   rewriter.replaceOp(loop, results);
 }
 
+/// Vectorizes \p op (a register tile or a row of a packing copy) at its
+/// static shape, except for dim \p n when maskedWidth() widens it: then at
+/// that width, with masks (linalg::vectorize's masked vectorization, which
+/// wraps the transfers and the reduction in vector.mask; settleMasks()
+/// unwraps them).
+LogicalResult vectorizeMasked(RewriterBase &rewriter, linalg::LinalgOp op,
+                              unsigned n, int64_t vectorBits) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  Type element = getElementTypeOrSelf(op.getDpsInits()[0].getType());
+  std::optional<int64_t> width = maskedWidth(ranges[n], element, vectorBits);
+  if (!width)
+    return linalg::vectorize(rewriter, op);
+  ranges[n] = *width;
+  // Explicit flags: MLIR 19 reads them for every vector size given (a
+  // missing list made masks of garbage scalability).
+  SmallVector<bool> scalable(ranges.size(), false);
+  return linalg::vectorize(rewriter, op, ranges, scalable);
+}
+
+/// \returns whether hoistAccumulators() will be able to keep \p op's
+/// accumulator in registers across the K loop: hoistRedundantVectorTransfers
+/// leaves transfers alone whose buffer (C, once its subviews are folded) is
+/// a view (memref.view of the scratch arena, a reshape). A masked edge tile
+/// needs that: left in the loop, its masked store and masked reload of C
+/// every iteration cannot be store-forwarded, and lenet's 1 x 120 x 84
+/// layer ran at 250 cycles per K step (lenet 0.036 -> 0.055 ms) where the
+/// static edge tile's plain stores and loads forward.
+bool accumulatorHoistable(linalg::LinalgOp op) {
+  Value c = op.getDpsInits()[0];
+  while (auto subview = c.getDefiningOp<memref::SubViewOp>())
+    c = subview.getSource();
+  return !c.getDefiningOp<ViewLikeOpInterface>();
+}
+
+/// Unwraps the vector.mask ops of the masked edge tiles: a masked transfer
+/// takes the mask as its operand (the form that memref alias folding, the
+/// accumulator hoisting and the transfer lowering understand, ending as
+/// masked loads and stores); any other op (the multiply, the reduction, the
+/// contraction) runs unmasked. That is exact because only N, a parallel dim,
+/// is ever masked: lanes past the edge compute values that only masked-off
+/// lanes of the accumulator receive, and the masked store of C drops them.
+void settleMasks(RewriterBase &rewriter, Operation *root) {
+  SmallVector<vector::MaskOp> masks;
+  root->walk([&](vector::MaskOp mask) { masks.push_back(mask); });
+  for (vector::MaskOp mask : masks) {
+    Operation *inner = mask.getMaskableOp();
+    if (!inner)
+      continue; // An empty mask region: folds away in canonicalization.
+    rewriter.setInsertionPoint(mask);
+    Operation *unwrapped = rewriter.clone(*inner);
+    if (auto read = dyn_cast<vector::TransferReadOp>(unwrapped))
+      read.getMaskMutable().assign(mask.getMask());
+    else if (auto write = dyn_cast<vector::TransferWriteOp>(unwrapped))
+      write.getMaskMutable().assign(mask.getMask());
+    rewriter.replaceOp(mask, unwrapped->getResults());
+  }
+}
+
+/// \returns whether every lane of \p transfer, masked or not, addresses
+/// memory inside its static memref: each vector dim at a constant index
+/// with room for the whole vector, but for dims of one lane (the edge tiles
+/// mask N only, so the unmasked lanes address that one index anyway).
+bool staysInside(VectorTransferOpInterface transfer) {
+  auto type = dyn_cast<MemRefType>(transfer.getShapedType());
+  if (!type)
+    return false;
+  AffineMap map = transfer.getPermutationMap();
+  for (auto [position, result] : llvm::enumerate(map.getResults())) {
+    auto dim = dyn_cast<AffineDimExpr>(result);
+    if (!dim)
+      continue; // A broadcast dim reads one element.
+    unsigned d = dim.getPosition();
+    int64_t size = transfer.getVectorType().getDimSize(position);
+    if (size == 1)
+      continue; // One index, that the unmasked lanes read or write too.
+    std::optional<int64_t> index =
+        getConstantIntValue(transfer.getIndices()[d]);
+    if (!index || type.isDynamicDim(d) || *index + size > type.getDimSize(d))
+      return false;
+  }
+  return true;
+}
+
+/// Drops the masks a masked edge tile does not need, once the subviews are
+/// folded into its transfers: of reads that stay inside their memref (a
+/// zero-padded strip of B, or a B or C with more columns than this product
+/// covers: the lanes past the edge only reach masked-off lanes of C) and of
+/// writes into padded strips (the padding they write is the zeros their
+/// masked reads padded with). A mask left on a load costs vmaskmovps in the
+/// K loop, which also cannot be folded into the FMA as a memory operand.
+/// Every masked transfer in the function is an edge tile's at this point:
+/// no pass before this one in kiln's pipeline masks (should one, it would
+/// have to mark its transfers apart).
+void dropRedundantMasks(RewriterBase &rewriter, Operation *root) {
+  root->walk([&](VectorTransferOpInterface transfer) {
+    if (!transfer.getMask() || !staysInside(transfer))
+      return;
+    if (auto write = dyn_cast<vector::TransferWriteOp>(*transfer)) {
+      auto view = write.getSource().getDefiningOp<memref::ViewOp>();
+      if (!view || !view->hasAttr(kPaddedMarker))
+        return;
+      rewriter.modifyOpInPlace(write, [&] { write.getMaskMutable().clear(); });
+      return;
+    }
+    auto read = cast<vector::TransferReadOp>(*transfer);
+    rewriter.modifyOpInPlace(read, [&] { read.getMaskMutable().clear(); });
+  });
+}
+
 /// The canonicalization patterns of every loaded dialect and op, as the
 /// canonicalizer pass collects them.
 FrozenRewritePatternSet canonicalizationPatterns(MLIRContext *context) {
@@ -419,6 +578,9 @@ private:
     });
     return ops;
   }
+
+  /// Bits per vector register: the N edge is masked up to a multiple.
+  int64_t vectorBits_ = 128;
 
   LogicalResult tileAll(ArrayRef<int64_t> cache, ArrayRef<int64_t> reg,
                         const FrozenRewritePatternSet &canonical);
@@ -467,7 +629,8 @@ LogicalResult TileAndVectorizeContractionsPass::tileAll(
     if (stage.dim == Dim::Pack) {
       SmallVector<PackPlan> plans;
       for (linalg::LinalgOp op : marked())
-        if (std::optional<PackPlan> plan = planPacking(op, stage.size))
+        if (std::optional<PackPlan> plan =
+                planPacking(op, stage.size, vectorBits_))
           plans.push_back(*plan);
       pack(rewriter, plans);
       continue;
@@ -506,7 +669,10 @@ LogicalResult TileAndVectorizeContractionsPass::vectorizeAll(
       continue; // Stays a scalar loop nest.
     rewriter.eraseOp(copy);
     rewriter.setInsertionPoint(tiled->op);
-    if (failed(linalg::vectorize(rewriter, tiled->op)))
+    // An edge strip's rows are vectorized padded (masked reads, the padding
+    // zeros written into the buffer's padded rows).
+    if (failed(vectorizeMasked(rewriter, tiled->op, tiled->op.getNumLoops() - 1,
+                               vectorBits_)))
       continue; // Stays a scalar loop nest.
   }
 
@@ -538,10 +704,24 @@ LogicalResult TileAndVectorizeContractionsPass::vectorizeAll(
       continue;
     }
     rewriter.setInsertionPoint(op);
-    if (failed(linalg::vectorize(rewriter, op)))
+    FailureOr<Contraction> dims = matchContraction(op);
+    if (failed(dims) ||
+        failed(accumulatorHoistable(op)
+                   ? vectorizeMasked(rewriter, op, dims->n, vectorBits_)
+                   : linalg::vectorize(rewriter, op)))
       return op->emitOpError("could not be vectorized");
   }
+  settleMasks(rewriter, getOperation());
 
+  // Fold the subviews into the transfers first: only then can the masks of
+  // edge transfers that stay inside their memref be seen and dropped.
+  {
+    RewritePatternSet folds(&getContext());
+    memref::populateFoldMemRefAliasOpPatterns(folds);
+    if (failed(greedy(std::move(folds))))
+      return failure();
+    dropRedundantMasks(rewriter, getOperation());
+  }
   // Turn the vectorizer's broadcast + multiply + multi_reduction into
   // vector.contract and fold the subviews into the transfers.
   RewritePatternSet patterns(&getContext());
@@ -630,6 +810,7 @@ void TileAndVectorizeContractionsPass::runOnOperation() {
     // A (240 x 256 f32, 240 KiB) in L2; N tiles of 512 bound the C panel.
     cache = {40 * reg[0], 512, 256};
   }
+  vectorBits_ = vectorBits > 0 ? int64_t(vectorBits) : hostVectorBits();
   auto positive = [](int64_t size) { return size > 0; };
   auto nonNegative = [](int64_t size) { return size >= 0; };
   if (reg.size() != 3 || cache.size() != 3 || !llvm::all_of(reg, positive) ||

@@ -1,6 +1,7 @@
-// Explicit tile sizes keep the checks independent of the host's vector width.
-// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{register-tile-sizes=4,16,1 cache-tile-sizes=0,32,64 lower-contractions=0}))' | FileCheck %s
-// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{register-tile-sizes=4,16,1 cache-tile-sizes=0,32,64}))' | FileCheck %s --check-prefix=LOWER
+// Explicit tile sizes and vector width (8 f32 lanes) keep the checks
+// independent of the host.
+// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{register-tile-sizes=4,16,1 cache-tile-sizes=0,32,64 vector-bits=256 lower-contractions=0}))' | FileCheck %s
+// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{register-tile-sizes=4,16,1 cache-tile-sizes=0,32,64 vector-bits=256}))' | FileCheck %s --check-prefix=LOWER
 
 // Dividing sizes: N register tiles, each packing its K x 16 strip of B into
 // the stack buffer, then M register tiles whose 4x16 accumulator lives in
@@ -39,16 +40,113 @@ func.func @tiles_divisible_matmul(%a: memref<8x64xf32>, %b: memref<64x32xf32>, %
 // -----
 
 // Ragged sizes: the partial M, N and K tiles are peeled into static
-// remainder tiles (10 = 2 x 4 + 2 rows, 20 = 16 + 4 columns, 70 = 64 + 6
-// in K), so every tile is vectorized and no linalg.matmul is left.
+// remainder tiles (10 = 2 x 4 + 2 rows, 24 = 16 + 8 columns, 70 = 64 + 6
+// in K), so every tile is vectorized and no linalg.matmul is left. The N
+// edge is one whole vector: no masks.
 // CHECK-LABEL: func.func @peels_ragged_matmul(
+//   CHECK-NOT:   mask
 //   CHECK-DAG:   vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
 //   CHECK-DAG:   vector<2x1xf32>, vector<1x16xf32> into vector<2x16xf32>
-//   CHECK-DAG:   vector<4x1xf32>, vector<1x4xf32> into vector<4x4xf32>
-//   CHECK-DAG:   vector<2x1xf32>, vector<1x4xf32> into vector<2x4xf32>
+//   CHECK-DAG:   vector<4x1xf32>, vector<1x8xf32> into vector<4x8xf32>
+//   CHECK-DAG:   vector<2x1xf32>, vector<1x8xf32> into vector<2x8xf32>
 //   CHECK-NOT:   linalg.matmul
-func.func @peels_ragged_matmul(%a: memref<10x70xf32>, %b: memref<70x20xf32>, %c: memref<10x20xf32>) {
-  linalg.matmul ins(%a, %b : memref<10x70xf32>, memref<70x20xf32>) outs(%c : memref<10x20xf32>)
+//   CHECK-NOT:   mask
+func.func @peels_ragged_matmul(%a: memref<10x70xf32>, %b: memref<70x24xf32>, %c: memref<10x24xf32>) {
+  linalg.matmul ins(%a, %b : memref<10x70xf32>, memref<70x24xf32>) outs(%c : memref<10x24xf32>)
+  return
+}
+
+// -----
+
+// An N edge that is not whole vectors (26 = 16 + 10 columns) runs the full
+// tiles' kernel 16 wide: its strip of B is packed into rows padded to 16
+// (masked reads of B, the padding zeros written unmasked), the K loop reads
+// the padded strip without masks, and only the accumulator's transfers of
+// C are masked. The M edge (6 = 4 + 2 rows) stays a shorter static tile.
+// CHECK-LABEL: func.func @masks_n_edge(
+//  CHECK-SAME:     %[[A:[^:]+]]: memref<6x64xf32>, %[[B:[^:]+]]: memref<64x26xf32>, %[[C:[^:]+]]: memref<6x26xf32>)
+//       CHECK:   %[[PADDED:.+]] = memref.view {{.*}} {kiln.padded_strip} {{.*}} to memref<64x16xf32>
+//       CHECK:   %[[ROWMASK:.+]] = vector.constant_mask [10] : vector<16xi1>
+//       CHECK:   scf.for %[[KP:.+]] =
+//       CHECK:     %[[ROW:.+]] = vector.transfer_read %[[B]][%[[KP]], %{{.+}}], %{{.+}}, %[[ROWMASK]] {{.*}} : memref<64x26xf32>, vector<16xf32>
+//       CHECK:     vector.transfer_write %[[ROW]], %[[PADDED]][%[[KP]], %{{.+}}] {in_bounds = [true]} : vector<16xf32>, memref<64x16xf32>
+//       CHECK:   %[[MASK:.+]] = vector.constant_mask [4, 10] : vector<4x16xi1>
+//       CHECK:   %[[INIT:.+]] = vector.transfer_read %[[C]][%{{.+}}, %{{.+}}], %{{.+}}, %[[MASK]] {{.*}} : memref<6x26xf32>, vector<4x16xf32>
+//       CHECK:   %[[ACC:.+]] = scf.for %[[K:.+]] = {{.*}} iter_args(%[[SUM:.+]] = %[[INIT]]) -> (vector<4x16xf32>)
+//       CHECK:     %[[RHS:.+]] = vector.transfer_read %[[PADDED]][%[[K]], %{{.+}}], %{{[^,]+}} {in_bounds = [true]} : memref<64x16xf32>, vector<16xf32>
+//       CHECK:     vector.contract {{.*}} : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+//       CHECK:   vector.transfer_write %[[ACC]], %[[C]][%{{.+}}, %{{.+}}], %[[MASK]] {{.*}} : vector<4x16xf32>, memref<6x26xf32>
+//       CHECK:   vector.constant_mask [2, 10] : vector<2x16xi1>
+//       CHECK:   vector.contract {{.*}} : vector<2x1xf32>, vector<1x16xf32> into vector<2x16xf32>
+//   CHECK-NOT:   linalg.matmul
+// LOWER-LABEL: func.func @masks_n_edge(
+//       LOWER:   vector.maskedload %{{.+}} : memref<64x26xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+//       LOWER:   vector.maskedload %{{.+}} : memref<6x26xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+//       LOWER:   scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+//   LOWER-NOT:     vector.maskedload
+//       LOWER:     vector.load {{.*}} : memref<64x16xf32>, vector<16xf32>
+//   LOWER-NOT:     vector.maskedload
+//       LOWER:   vector.maskedstore %{{.+}} : memref<6x26xf32>, vector<16xi1>, vector<16xf32>
+func.func @masks_n_edge(%a: memref<6x64xf32>, %b: memref<64x26xf32>, %c: memref<6x26xf32>) {
+  linalg.matmul ins(%a, %b : memref<6x64xf32>, memref<64x26xf32>) outs(%c : memref<6x26xf32>)
+  return
+}
+
+// -----
+
+// A (10-class) head no taller than one register tile: B is read in place,
+// so the edge's loads of B keep their mask, inside the K loop.
+// CHECK-LABEL: func.func @masks_unpacked_edge(
+//  CHECK-SAME:     %[[A:[^:]+]]: memref<1x64xf32>, %[[B:[^:]+]]: memref<64x10xf32>, %[[C:[^:]+]]: memref<1x10xf32>)
+//   CHECK-NOT:   memref.view
+//       CHECK:   %[[MASK:.+]] = vector.constant_mask [10] : vector<16xi1>
+//       CHECK:   %[[INIT:.+]] = vector.transfer_read %[[C]]{{.*}}, %[[MASK]] {{.*}} vector<16xf32>
+//       CHECK:   %[[ACC:.+]] = scf.for {{.*}} iter_args(%{{.+}} = %[[INIT]]) -> (vector<16xf32>)
+//       CHECK:     vector.transfer_read %[[B]]{{.*}}, %[[MASK]] {{.*}} : memref<64x10xf32>, vector<16xf32>
+//       CHECK:     vector.contract
+//       CHECK:   vector.transfer_write %[[ACC]], %[[C]]{{.*}}, %[[MASK]]
+// LOWER-LABEL: func.func @masks_unpacked_edge(
+//       LOWER:   scf.for
+//       LOWER:     vector.maskedload {{.*}} : memref<64x10xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+//       LOWER:     vector.fma {{.*}} : vector<16xf32>
+//       LOWER:   vector.maskedstore {{.*}} : memref<1x10xf32>, vector<16xi1>, vector<16xf32>
+func.func @masks_unpacked_edge(%a: memref<1x64xf32>, %b: memref<64x10xf32>, %c: memref<1x10xf32>) {
+  linalg.matmul ins(%a, %b : memref<1x64xf32>, memref<64x10xf32>) outs(%c : memref<1x10xf32>)
+  return
+}
+
+// -----
+
+// C is a view (of the scratch arena): its accumulator transfers stay in the
+// K loop, where masked stores and reloads would not be store-forwarded; the
+// N edge then stays a static 10-wide tile.
+// CHECK-LABEL: func.func @keeps_static_edge_on_views(
+//   CHECK-NOT:   mask
+//       CHECK:   vector.contract {{.*}} : vector<4x1xf32>, vector<1x10xf32> into vector<4x10xf32>
+//   CHECK-NOT:   mask
+func.func @keeps_static_edge_on_views(%a: memref<4x64xf32>, %b: memref<64x10xf32>, %arena: memref<160xi8>) {
+  %c0 = arith.constant 0 : index
+  %c = memref.view %arena[%c0][] : memref<160xi8> to memref<4x10xf32>
+  linalg.matmul ins(%a, %b : memref<4x64xf32>, memref<64x10xf32>) outs(%c : memref<4x10xf32>)
+  return
+}
+
+// -----
+
+// B^T with an N edge: the strip is transposed into the padded rows through
+// masked reads of B^T's columns.
+// CHECK-LABEL: func.func @masks_transposed_edge(
+//       CHECK:   %[[PADDED:.+]] = memref.view {{.*}} {kiln.padded_strip} {{.*}} to memref<64x16xf32>
+//       CHECK:   vector.transfer_read {{.*}} : memref<12x64xf32>, vector<16x1xf32>
+//       CHECK:   vector.transpose
+//       CHECK:   vector.transfer_write {{.*}}, %[[PADDED]]{{.*}} {in_bounds = [true]} : vector<16xf32>, memref<64x16xf32>
+//       CHECK:   vector.contract {{.*}} : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+//   CHECK-NOT:   linalg.matmul
+// LOWER-LABEL: func.func @masks_transposed_edge(
+//       LOWER:   vector.maskedload {{.*}} : memref<12x64xf32>
+//       LOWER:   vector.maskedstore {{.*}} : memref<4x12xf32>
+func.func @masks_transposed_edge(%a: memref<4x64xf32>, %bt: memref<12x64xf32>, %c: memref<4x12xf32>) {
+  linalg.matmul_transpose_b ins(%a, %bt : memref<4x64xf32>, memref<12x64xf32>) outs(%c : memref<4x12xf32>)
   return
 }
 
