@@ -28,8 +28,7 @@ static memref::SubViewOp outputTile(Value output, linalg::LinalgOp tile) {
   return subview;
 }
 
-bool canTileEpilogue(linalg::GenericOp epilogue, Value output,
-                     linalg::LinalgOp tile) {
+bool canTileEpilogue(Value output, linalg::LinalgOp tile) {
   return outputTile(output, tile) != nullptr;
 }
 
@@ -89,7 +88,7 @@ bool carryEpilogue(RewriterBase &rewriter, linalg::GenericOp epilogue,
     if (loop)
       loop->walk([&](linalg::LinalgOp tile) { tiles.push_back(tile); });
   if (tiles.empty() || !llvm::all_of(tiles, [&](linalg::LinalgOp tile) {
-        return canTileEpilogue(epilogue, output, tile);
+        return canTileEpilogue(output, tile);
       })) {
     epilogue->removeAttr(kEpilogueAttr);
     return false;

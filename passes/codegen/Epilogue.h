@@ -35,11 +35,10 @@ inline constexpr llvm::StringLiteral kEpilogueAttr = "kiln.epilogue";
 /// `linalg.generic` marked `kiln.epilogue`, else null.
 mlir::linalg::GenericOp epilogueOf(mlir::Operation *contraction);
 
-/// \returns whether epilogueTile() can restrict \p epilogue, the epilogue of
-/// a contraction writing \p output, to the output tile \p tile writes: the
+/// \returns whether tileEpilogue() can restrict the epilogue of a
+/// contraction writing \p output to the output tile \p tile writes: the
 /// tile's output is a unit-stride `memref.subview` of \p output.
-bool canTileEpilogue(mlir::linalg::GenericOp epilogue, mlir::Value output,
-                     mlir::linalg::LinalgOp tile);
+bool canTileEpilogue(mlir::Value output, mlir::linalg::LinalgOp tile);
 
 /// Creates the epilogue of \p tile: \p epilogue restricted to the output
 /// tile \p tile writes (subviews of its other operands are created before

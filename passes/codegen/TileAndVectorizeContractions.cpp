@@ -677,8 +677,8 @@ LogicalResult TileAndVectorizeContractionsPass::vectorizeAll(
   }
 
   // Epilogues that reached a register tile: applied to the accumulators
-  // once the forwarding in forwardAccumulators() has run. Larger ones (K
-  // was tiled) stay for kiln-vectorize-elementwise.
+  // once vector::transferOpflowOpt (runOnOperation) has forwarded them.
+  // Larger ones (K was tiled) stay for kiln-vectorize-elementwise.
   SmallVector<linalg::GenericOp> epilogues;
   getOperation()->walk([&](linalg::GenericOp op) {
     if (op->hasAttr(kEpilogueAttr) && !op.hasDynamicShape() &&
@@ -692,9 +692,9 @@ LogicalResult TileAndVectorizeContractionsPass::vectorizeAll(
   });
   for (linalg::GenericOp op : epilogues) {
     rewriter.setInsertionPoint(op);
-    if (failed(linalg::vectorize(rewriter, op)))
-      return op->emitOpError("(a contraction's epilogue) could not be "
-                             "vectorized");
+    // One the vectorizer refuses (its preconditions leave the op as it is)
+    // stays a loop nest after the tile: correct, only not fused.
+    (void)linalg::vectorize(rewriter, op);
   }
 
   for (linalg::LinalgOp op : marked()) {
