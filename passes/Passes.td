@@ -406,7 +406,14 @@ def TileAndVectorizeContractionsPass
     tile (rows are separate registers). Every tile then becomes a `vector.contract`
     (`linalg::vectorize`); memref subviews are folded into the transfers,
     LICM and CSE run, and the accumulator's transfer_read/transfer_write are
-    hoisted out of the K loop into loop-carried vectors, one per row. With
+    hoisted out of the K loop into loop-carried vectors, one per row.
+
+    A contraction followed by its epilogue (`kiln.epilogue`, from
+    `kiln-fuse-epilogues`) takes it along into every M/N tile; across K it
+    stays after the K loop, and K is left untiled up to 1024 (the M cache
+    tile shrinks instead) so that the epilogue reaches the register tile.
+    There it is vectorized, `vector::transferOpflowOpt` forwards the
+    accumulators into it and drops the store of the bare sums. With
     `lower-contractions` (the default) the contractions become broadcasts
     and `vector.fma` (outer products) and the transfers 1-D loads and
     stores, ready for `convert-vector-to-llvm`.
@@ -565,7 +572,10 @@ def ParallelizeLoopsPass : Pass<"kiln-parallelize-loops", "::mlir::ModuleOp"> {
     matmul's tiles pack disjoint strips of B), so that distinct tiles write
     distinct elements. An op whose
     inputs may overlap an output (other than an in-place elementwise op
-    reading each element where it writes it) is left alone.
+    reading each element where it writes it) is left alone. A contraction's
+    epilogue (`kiln.epilogue`, the op right after it) is never split on its
+    own: each tile of the contraction gets its own copy of it, on the same
+    output tile, in the same loop body.
 
     The tile size aims at 8 tiles, is at least `min-tile-cost` worth of
     work, is a multiple of 32 when the dim is the contiguous one of the
