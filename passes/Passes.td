@@ -386,15 +386,27 @@ def TileAndVectorizeContractionsPass
     only A has). Batch dims, and the M/N/K dims other than the innermost
     ones, are tiled by 1. Then, one dimension at a time:
 
-    1. N, K and M are tiled by the cache tile sizes, N by the register
-       tile's width;
-    2. each K x NR strip of B is copied into a contiguous stack buffer (one
-       `memref.alloca` per function, viewed per strip) unless A is no taller
-       than one register tile or the strip is contiguous already (a
-       constant that `kiln-pack-weight-strips` stored as strips);
-       `matmul_transpose_b` is always packed, the copy transposing it, and
-       becomes a `linalg.matmul`;
-    3. M is tiled by the register tile's height and K by its depth.
+    1. N and K are tiled by the cache tile sizes; with `pack-rhs`, a K x N
+       block of a row-major B that more than one M cache tile reads is
+       copied into column panels (its whole NR-wide strips, each K x NR
+       contiguous) before the M cache loop, once for all of them;
+    2. M is tiled by the cache tile size, N by the register tile's width;
+    3. each K x NR strip of B not read from a column panel is copied into
+       a contiguous stack buffer (one `memref.alloca` per function, viewed
+       per strip) unless A is no taller than one register tile or the strip
+       is contiguous already (a constant that `kiln-pack-weight-strips`
+       stored as strips); `matmul_transpose_b` is always packed, the copy
+       transposing it, and becomes a `linalg.matmul`;
+    4. with `pack-lhs`, a block of a row-major A that at least
+       `lhs-panel-columns` register tiles read is copied into row panels
+       (MR rows stored K-major) before the N register loop: unpacked, the
+       MR rows of a tile lie a row stride apart, with power-of-two strides
+       all in one L1 set, where they evict B's strip;
+    5. M is tiled by the register tile's height and K by its depth.
+
+    Panels live in stack buffers (one per function and side): up to
+    K x N cache tile (B, 512 KiB with the defaults) plus M x K cache tile
+    (A, up to 320 KiB) per thread.
 
     A loop whose step does not divide its range is peeled, so the remainder
     tiles get static shapes too and are vectorized like the others (no
@@ -416,7 +428,10 @@ def TileAndVectorizeContractionsPass
     accumulators into it and drops the store of the bare sums. With
     `lower-contractions` (the default) the contractions become broadcasts
     and `vector.fma` (outer products) and the transfers 1-D loads and
-    stores, ready for `convert-vector-to-llvm`.
+    stores, ready for `convert-vector-to-llvm`. Before each K loop that
+    runs at least 16 times, the rows of the next register tile's
+    accumulators (the enclosing loop's next iteration) are prefetched, so
+    that their loads after this tile's K loop hit L1.
 
     Defaults: the register tile follows the host's widest vectors, 8x32x1
     (M x N x K) with AVX-512, 6x16x1 with AVX/AVX2, 4x8x1 otherwise; the
@@ -455,7 +470,19 @@ def TileAndVectorizeContractionsPass
            "stores (false: stop after hoisting, to inspect the contracts)">,
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"0",
            "Bits per vector register, the unit the N edge of the register "
-           "tile is masked up to (0: the host's widest)">
+           "tile is masked up to (0: the host's widest)">,
+    Option<"packLhs", "pack-lhs", "bool", /*default=*/"true",
+           "Copy the blocks of a row-major A into row panels (MR rows, "
+           "K-major) before the register tiles sweep them">,
+    Option<"lhsPanelColumns", "lhs-panel-columns", "int64_t",
+           /*default=*/"32",
+           "Columns of register tiles that must read a block of A for it to "
+           "be packed (measured on Zen 3: the copy, a transpose at about a "
+           "cycle per element, made 256^3 6% slower with 16 columns; 1024^3 "
+           "gains with 32, one N cache tile)">,
+    Option<"packRhs", "pack-rhs", "bool", /*default=*/"true",
+           "Copy the K x N cache blocks of a row-major B into column panels "
+           "(its NR-wide strips) once for all M cache tiles">
   ];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::arith::ArithDialect",

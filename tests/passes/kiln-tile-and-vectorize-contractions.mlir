@@ -5,7 +5,9 @@
 
 // Dividing sizes: N register tiles, each packing its K x 16 strip of B into
 // the stack buffer, then M register tiles whose 4x16 accumulator lives in
-// the K loop's iter_args, read before and written after the loop.
+// the K loop's iter_args, read before and written after the loop; before
+// the loop, the next tile's rows of C (4 rows below) are prefetched, the
+// first and the last element of each.
 // CHECK-LABEL: func.func @tiles_divisible_matmul(
 //  CHECK-SAME:     %[[A:[^:]+]]: memref<8x64xf32>, %[[B:[^:]+]]: memref<64x32xf32>, %[[C:[^:]+]]: memref<8x32xf32>)
 //       CHECK:   %[[BUFFER:.+]] = memref.alloca() {alignment = 64 : i64} : memref<4096xi8>
@@ -16,6 +18,10 @@
 //       CHECK:       vector.transfer_write %[[ROW]], %[[STRIP]][%[[KP]], %{{.+}}]
 //       CHECK:     scf.for %[[I:.+]] = %{{.+}} to %{{.+}} step %{{.+}}
 //       CHECK:       %[[INIT:.+]] = vector.transfer_read %[[C]][%[[I]], %[[J]]]{{.*}} vector<4x16xf32>
+//       CHECK:       %[[NEXT:.+]] = arith.addi %[[I]], %c4
+//       CHECK:       memref.prefetch %[[C]][%[[NEXT]], %[[J]]], read, locality<3>, data
+// CHECK-COUNT-7:       memref.prefetch %[[C]]
+//   CHECK-NOT:       memref.prefetch
 //       CHECK:       %[[ACC:.+]] = scf.for %[[K:.+]] = {{.*}} iter_args(%[[SUM:.+]] = %[[INIT]]) -> (vector<4x16xf32>)
 //       CHECK:         %[[LHS:.+]] = vector.transfer_read %[[A]][%[[I]], %[[K]]]{{.*}} vector<4x1xf32>
 //       CHECK:         %[[RHS:.+]] = vector.transfer_read %[[STRIP]][%[[K]], %{{.+}}]{{.*}} vector<16xf32>
