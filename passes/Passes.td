@@ -405,8 +405,8 @@ def TileAndVectorizeContractionsPass
     5. M is tiled by the register tile's height and K by its depth.
 
     Panels live in stack buffers (one per function and side): up to
-    K x N cache tile (B, 512 KiB with the defaults) plus M x K cache tile
-    (A, up to 320 KiB) per thread.
+    K x N cache tile (B, 1 MiB with the AVX-512 defaults) plus M x K cache
+    tile (A, 240 KiB) per thread.
 
     A loop whose step does not divide its range is peeled, so the remainder
     tiles get static shapes too and are vectorized like the others (no
@@ -433,9 +433,11 @@ def TileAndVectorizeContractionsPass
     accumulators (the enclosing loop's next iteration) are prefetched, so
     that their loads after this tile's K loop hit L1.
 
-    Defaults: the register tile follows the host's widest vectors, 8x32x1
+    Defaults: the register tile follows the host's widest vectors, 12x32x1
     (M x N x K) with AVX-512, 6x16x1 with AVX/AVX2, 4x8x1 otherwise; the
-    cache tile is (40 register rows) x 512 x 256. Contractions with dynamic
+    cache tile is (240 rows rounded down to whole register rows) x (32
+    register columns) x 256: 240x1024x256 with AVX-512, 240x512x256 with
+    AVX2. Contractions with dynamic
     shapes or mixed element types, and ops on tensors, are left to
     `convert-linalg-to-loops`.
 
@@ -460,10 +462,10 @@ def TileAndVectorizeContractionsPass
   let options = [
     ListOption<"cacheTileSizes", "cache-tile-sizes", "int64_t",
                "M,N,K sizes of the cache tiles, 0 for untiled (default: "
-               "40 register rows,512,256)">,
+               "240 rows in whole register rows,32 register columns,256)">,
     ListOption<"registerTileSizes", "register-tile-sizes", "int64_t",
                "M,N,K sizes of the register tiles (default from the host: "
-               "8,32,1 with AVX-512, 6,16,1 with AVX2, 4,8,1 otherwise)">,
+               "12,32,1 with AVX-512, 6,16,1 with AVX2, 4,8,1 otherwise)">,
     Option<"lowerContractions", "lower-contractions", "bool",
            /*default=*/"true",
            "Lower vector.contract to FMAs and transfers to 1-D loads and "
