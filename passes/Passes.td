@@ -405,8 +405,8 @@ def TileAndVectorizeContractionsPass
     5. M is tiled by the register tile's height and K by its depth.
 
     Panels live in stack buffers (one per function and side): up to
-    K x N cache tile (B, 1 MiB with the AVX-512 defaults) plus M x K cache
-    tile (A, 240 KiB) per thread.
+    K x N cache tile (B, 1 MiB with the AVX-512 defaults, 512 KiB with
+    AVX2) plus M x K cache tile (A, 240 KiB) per thread.
 
     A loop whose step does not divide its range is peeled, so the remainder
     tiles get static shapes too and are vectorized like the others (no
@@ -435,9 +435,9 @@ def TileAndVectorizeContractionsPass
 
     Defaults: the register tile follows the host's widest vectors, 12x32x1
     (M x N x K) with AVX-512, 6x16x1 with AVX/AVX2, 4x8x1 otherwise; the
-    cache tile is (240 rows rounded down to whole register rows) x (32
-    register columns) x 256: 240x1024x256 with AVX-512, 240x512x256 with
-    AVX2. Contractions with dynamic
+    cache tile 120x512x512 with AVX-512 and (40 register rows) x 512 x 256
+    otherwise (`hostCacheTile` in RegisterTile.h says how each was
+    measured). Contractions with dynamic
     shapes or mixed element types, and ops on tensors, are left to
     `convert-linalg-to-loops`.
 
@@ -462,7 +462,7 @@ def TileAndVectorizeContractionsPass
   let options = [
     ListOption<"cacheTileSizes", "cache-tile-sizes", "int64_t",
                "M,N,K sizes of the cache tiles, 0 for untiled (default: "
-               "240 rows in whole register rows,32 register columns,256)">,
+               "120,512,512 with AVX-512, 40 register rows,512,256 otherwise)">,
     ListOption<"registerTileSizes", "register-tile-sizes", "int64_t",
                "M,N,K sizes of the register tiles (default from the host: "
                "12,32,1 with AVX-512, 6,16,1 with AVX2, 4,8,1 otherwise)">,

@@ -1348,16 +1348,8 @@ void TileAndVectorizeContractionsPass::runOnOperation() {
   if (reg.empty())
     reg = hostRegisterTile();
   SmallVector<int64_t, 3> cache(cacheTileSizes.begin(), cacheTileSizes.end());
-  if (cache.empty()) {
-    // Measured from 256^3 to 2048^3 on Zen 3 (AVX2, 6 x 16 registers, 32
-    // KiB L1, 512 KiB L2) and on a Sapphire Rapids-class Xeon (AVX-512,
-    // 12 x 32, 48 KiB L1, 2 MiB L2): a 256 x NR strip of B (16 or 32 KiB)
-    // stays in L1 and a block of about 240 rows of A (240 KiB at K = 256)
-    // in L2 on both (480 rows were 8% slower at 1024^3 on the Xeon, whose
-    // L2 would hold them); an N cache tile of 32 register columns bounds
-    // the C panel and repays the row panels of A (lhs-panel-columns).
-    cache = {std::max<int64_t>(1, 240 / reg[0]) * reg[0], 32 * reg[1], 256};
-  }
+  if (cache.empty())
+    cache = hostCacheTile(reg);
   vectorBits_ = vectorBits > 0 ? int64_t(vectorBits) : hostVectorBits();
   auto positive = [](int64_t size) { return size > 0; };
   auto nonNegative = [](int64_t size) { return size >= 0; };
