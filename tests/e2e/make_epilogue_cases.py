@@ -190,12 +190,14 @@ CASES = [gemm_bias_relu_edges, matmul_residual_relu, conv_residual_relu,
          bare_product_also_output]
 
 
-def main():
+def run_cases(makers, usage):
+    """The command line of the make_*_cases.py scripts: writes every case
+    into OUTDIR and, with --run KILN [ARGS...], runs and checks them."""
     if len(sys.argv) < 2:
-        sys.exit(__doc__)
+        sys.exit(usage)
     outdir = sys.argv[1]
     os.makedirs(outdir, exist_ok=True)
-    cases = [make(outdir) for make in CASES]
+    cases = [make(outdir) for make in makers]
     if len(sys.argv) > 3 and sys.argv[2] == "--run":
         kiln, extra = sys.argv[3], sys.argv[4:]
         failed = 0
@@ -213,4 +215,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run_cases(CASES, __doc__)
