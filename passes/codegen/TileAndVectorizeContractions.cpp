@@ -1269,6 +1269,151 @@ LogicalResult TileAndVectorizeContractionsPass::vectorizeAll(
   return greedy(canonical);
 }
 
+/// The buffer a memref value views, and the bytes of it the value may
+/// touch: through subviews, expand/collapse_shape and casts to a
+/// memref.view at a constant byte offset (the planned arena), or to a value
+/// that is no view (an argument, a global, an alloca), whose bytes are
+/// unknown.
+struct Extent {
+  Value root;
+  std::optional<std::pair<int64_t, int64_t>> bytes; ///< [begin, end)
+};
+
+Extent extentOf(Value memref) {
+  Value value = memref;
+  while (Operation *def = value.getDefiningOp()) {
+    if (auto view = dyn_cast<memref::ViewOp>(def)) {
+      auto type = cast<MemRefType>(view.getType());
+      std::optional<int64_t> offset =
+          getConstantIntValue(view.getByteShift());
+      if (!offset || !type.hasStaticShape() ||
+          !type.getElementType().isIntOrFloat())
+        return {view.getSource(), std::nullopt};
+      int64_t size = type.getNumElements() *
+                     (type.getElementTypeBitWidth() / 8);
+      return {view.getSource(), std::make_pair(*offset, *offset + size)};
+    }
+    auto viewLike = dyn_cast<ViewLikeOpInterface>(def);
+    if (!viewLike)
+      break;
+    value = viewLike.getViewSource();
+  }
+  return {value, std::nullopt};
+}
+
+/// \returns true when \p root is a buffer of its own: a function
+/// argument (the ABI's buffers are distinct, as linalg's hoisting assumes
+/// of distinct values too), a global or an allocation. A loop-carried
+/// memref (an RNN's state, swapped between steps) or a select may be
+/// another buffer under a different name.
+bool isBuffer(Value root) {
+  if (auto arg = dyn_cast<BlockArgument>(root))
+    return isa<FunctionOpInterface>(arg.getOwner()->getParentOp());
+  Operation *def = root.getDefiningOp();
+  return isa_and_nonnull<memref::GetGlobalOp, memref::AllocaOp,
+                         memref::AllocOp>(def);
+}
+
+/// \returns true when \p a and \p b provably touch no common byte: views
+/// of one buffer at disjoint constant ranges, or different buffers.
+bool disjoint(Value a, Value b) {
+  Extent x = extentOf(a), y = extentOf(b);
+  if (x.root != y.root)
+    return isBuffer(x.root) && isBuffer(y.root);
+  if (!x.bytes || !y.bytes)
+    return false;
+  return x.bytes->second <= y.bytes->first ||
+         y.bytes->second <= x.bytes->first;
+}
+
+/// linalg::hoistRedundantVectorTransfers leaves a transfer pair in place
+/// when its memref comes from a view op (another view of the buffer might
+/// be accessed in the loop), and every product whose output is planned in
+/// the arena (a memref.view), or whose weights are stored as strips (C
+/// viewed through an expand_shape), then loads and stores its accumulators
+/// on every K step: the MLP of the benchmark suite ran at half speed.
+/// Hoists such a pair out of \p loop when the loop's only write is the
+/// pair's transfer_write, the matching transfer_read (same memref, indices,
+/// type and map, all defined outside) comes before it in the body, and
+/// every other memref the loop reads is provably disjoint from the
+/// written one. \returns true if it did.
+bool hoistViewedAccumulator(RewriterBase &rewriter, scf::ForOp loop) {
+  SmallVector<vector::TransferWriteOp> writes;
+  bool clean = true;
+  loop.getBody()->walk([&](Operation *op) {
+    if (auto write = dyn_cast<vector::TransferWriteOp>(op)) {
+      writes.push_back(write);
+      return;
+    }
+    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+    if (!effects) {
+      if (!op->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+        clean = false;
+      return;
+    }
+    if (effects.hasEffect<MemoryEffects::Write>() ||
+        effects.hasEffect<MemoryEffects::Free>() ||
+        effects.hasEffect<MemoryEffects::Allocate>())
+      clean = false;
+  });
+  if (!clean || writes.size() != 1)
+    return false;
+  vector::TransferWriteOp write = writes.front();
+  Value target = write.getSource();
+  if (write->getBlock() != loop.getBody() ||
+      !isa<MemRefType>(target.getType()) ||
+      !target.getDefiningOp<ViewLikeOpInterface>() ||
+      !llvm::all_of(write.getIndices(), [&](Value index) {
+        return loop.isDefinedOutsideOfLoop(index);
+      }) ||
+      !loop.isDefinedOutsideOfLoop(target) || write.getMask())
+    return false;
+  vector::TransferReadOp read;
+  for (Operation &op : loop.getBody()->without_terminator()) {
+    if (&op == write.getOperation())
+      break;
+    auto candidate = dyn_cast<vector::TransferReadOp>(op);
+    if (candidate && candidate.getSource() == target &&
+        candidate.getIndices() == write.getIndices() &&
+        candidate.getVectorType() == write.getVectorType() &&
+        candidate.getPermutationMap() == write.getPermutationMap() &&
+        candidate.getInBoundsValues() == write.getInBoundsValues() &&
+        !candidate.getMask() && !read)
+      read = candidate;
+  }
+  if (!read || !loop.isDefinedOutsideOfLoop(read.getPadding()))
+    return false;
+  // Every other access in the loop touches memory disjoint from C.
+  WalkResult others = loop.getBody()->walk([&](Operation *op) {
+    if (op == read.getOperation() || op == write.getOperation())
+      return WalkResult::advance();
+    for (Value operand : op->getOperands())
+      if (isa<MemRefType>(operand.getType()) && !disjoint(operand, target))
+        return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  if (others.wasInterrupted())
+    return false;
+
+  rewriter.moveOpBefore(read, loop);
+  FailureOr<LoopLikeOpInterface> grown =
+      cast<LoopLikeOpInterface>(loop.getOperation())
+          .replaceWithAdditionalYields(
+              rewriter, read.getResult(),
+              /*replaceInitOperandUsesInLoop=*/true,
+              [&](OpBuilder &, Location, ArrayRef<BlockArgument>) {
+                return SmallVector<Value>{write.getVector()};
+              });
+  if (failed(grown))
+    return false;
+  Operation *newLoop = grown->getOperation();
+  rewriter.moveOpAfter(write, newLoop);
+  rewriter.modifyOpInPlace(write, [&] {
+    write.getVectorMutable().assign(newLoop->getResults().back());
+  });
+  return true;
+}
+
 void TileAndVectorizeContractionsPass::hoistAccumulators() {
   // The accumulator transfers are loop-invariant only once their index
   // arithmetic is: LICM and CSE first, then hoist (to a fixpoint inside).
@@ -1279,6 +1424,13 @@ void TileAndVectorizeContractionsPass::hoistAccumulators() {
     DominanceInfo dominance(getOperation());
     eliminateCommonSubExpressions(rewriter, dominance, getOperation());
     linalg::hoistRedundantVectorTransfers(getOperation());
+    // Innermost first, each loop once (a hoist replaces it): a hoisted
+    // pair lands in the enclosing loop's body, whose other writes (the
+    // epilogue, other tiles) keep it there.
+    SmallVector<scf::ForOp> loops;
+    getOperation()->walk([&](scf::ForOp loop) { loops.push_back(loop); });
+    for (scf::ForOp loop : loops)
+      (void)hoistViewedAccumulator(rewriter, loop);
   }
 }
 
