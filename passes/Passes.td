@@ -595,11 +595,15 @@ def ParallelizeLoopsPass : Pass<"kiln-parallelize-loops", "::mlir::ModuleOp"> {
     `kiln-tile-and-vectorize-contractions` and the loop lowering. Each
     top-level linalg op of an entry point (a public `func.func`) whose
     estimated cost - its iteration count times the ops of its payload, at
-    least 1 - reaches `min-cost` is tiled along one parallel dim that every
-    output is indexed by (the one with the largest range; on ties the
-    outermost, but the innermost for an op with reduction dims, so that a
-    matmul's tiles pack disjoint strips of B), so that distinct tiles write
-    distinct elements. An op whose
+    least 1, plus for an op with reduction dims 4 per input element (the
+    streaming of a matrix-vector product's weights outweighs its
+    arithmetic) - reaches `min-cost` is tiled along one parallel dim that
+    every output is indexed by and that holds at least two aligned tiles
+    (for a contraction, a dim of its larger input when there is one: each
+    tile reads all of the input its dim does not index; then the one with
+    the largest range; on ties the outermost, but the innermost for an op
+    with reduction dims, so that a matmul's tiles pack disjoint strips of
+    B), so that distinct tiles write distinct elements. An op whose
     inputs may overlap an output (other than an in-place elementwise op
     reading each element where it writes it) is left alone. A contraction's
     epilogue (`kiln.epilogue`, the op right after it) is never split on its

@@ -68,7 +68,17 @@ int64_t estimateCost(linalg::LinalgOp op) {
     (void)inner;
     ++payload;
   }
-  return iterations * std::max<int64_t>(payload, 1);
+  int64_t cost = iterations * std::max<int64_t>(payload, 1);
+  // A contraction also streams its inputs, which for a matrix-vector
+  // product (an MLP at batch 1) costs more than its arithmetic: about 4
+  // payload ops per input element read from beyond L2. Split, each core
+  // streams half of the weights, from its own L2 on later calls.
+  if (op.getNumReductionLoops() > 0)
+    for (Value input : op.getDpsInputs())
+      if (auto type = dyn_cast<ShapedType>(input.getType());
+          type && type.hasStaticShape())
+        cost += 4 * type.getNumElements();
+  return cost;
 }
 
 /// \returns whether input \p input of \p op may overlap output \p output in
@@ -130,13 +140,52 @@ struct ParallelizeLoopsPass
         if (mayConflict(op, *input, output))
           return std::nullopt;
 
+    // Tiles of a multiple of `align`: whole vector rows when the dim is the
+    // contiguous one of the first output, whole register rows (8) for a
+    // contraction's M, single indices otherwise.
+    AffineMap outMap =
+        op.getMatchingIndexingMap(&*op.getDpsInitsMutable().begin());
+    bool isContraction = op.getNumReductionLoops() > 0;
+    auto isContiguous = [&](unsigned dim) {
+      return outMap.getNumResults() > 0 &&
+             outMap.getResults().back() ==
+                 getAffineDimExpr(dim, op.getContext());
+    };
+    auto alignOf = [&](unsigned dim) -> int64_t {
+      return isContiguous(dim) ? 32 : isContraction ? 8 : 1;
+    };
+    // A contraction's tiles each read all of the operand their dim does not
+    // index: split the dims of the larger of A and B (N dims, or the strips
+    // of a B stored as strips, when B is the larger: an MLP's weights).
+    auto elements = [](Value value) {
+      auto type = dyn_cast<ShapedType>(value.getType());
+      return type && type.hasStaticShape() ? type.getNumElements() : 0;
+    };
+    std::optional<unsigned> larger;
+    if (isContraction && op.getNumDpsInputs() == 2)
+      larger = elements(op.getDpsInputs()[1]) >= elements(op.getDpsInputs()[0])
+                   ? 1
+                   : 0;
+    auto indexesB = [&](unsigned dim) {
+      if (!larger)
+        return false;
+      AffineMap map =
+          op.getMatchingIndexingMap(op.getDpsInputOperand(*larger));
+      return llvm::any_of(map.getResults(), [&](AffineExpr e) {
+        auto d = dyn_cast<AffineDimExpr>(e);
+        return d && d.getPosition() == dim;
+      });
+    };
+
     // The candidates: parallel dims that every output map has as a result
-    // of its own, so distinct indices of the dim write distinct elements.
+    // of its own, so distinct indices of the dim write distinct elements,
+    // and that hold at least two aligned tiles.
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
     std::optional<unsigned> best;
     for (unsigned dim = 0; dim < ranges.size(); ++dim) {
-      if (iterators[dim] != utils::IteratorType::parallel || ranges[dim] < 2)
+      if (iterators[dim] != utils::IteratorType::parallel ||
+          ranges[dim] < 2 * alignOf(dim))
         continue;
       bool indexesOutputs = llvm::all_of(
           op.getDpsInitsMutable(), [&](OpOperand &output) {
@@ -146,29 +195,30 @@ struct ParallelizeLoopsPass
               return d && d.getPosition() == dim;
             });
           });
-      // The largest range splits most evenly. Ties go to the outermost dim
-      // (contiguous tiles), but to the innermost for a contraction: tiles
-      // of N (B's columns) pack disjoint strips of B, tiles of M would all
-      // pack the whole of it.
-      if (indexesOutputs &&
-          (!best || ranges[dim] > ranges[*best] ||
-           (ranges[dim] == ranges[*best] && op.getNumReductionLoops() > 0)))
+      if (!indexesOutputs)
+        continue;
+      // A contraction splits a dim of its larger input when it can; then
+      // the largest range splits most evenly. Ties go to the outermost dim (contiguous
+      // tiles), but to the innermost for a contraction (N after M).
+      if (!best) {
+        best = dim;
+        continue;
+      }
+      if (indexesB(dim) != indexesB(*best)) {
+        if (indexesB(dim))
+          best = dim;
+        continue;
+      }
+      if (ranges[dim] > ranges[*best] ||
+          (ranges[dim] == ranges[*best] && isContraction))
         best = dim;
     }
     if (!best)
       return std::nullopt;
     unsigned dim = *best;
     int64_t range = ranges[dim];
-
-    // Tiles of a multiple of `align`: whole vector rows when the dim is the
-    // contiguous one of the first output, whole register rows (8) for a
-    // contraction's M, single indices otherwise.
-    AffineMap outMap =
-        op.getMatchingIndexingMap(&*op.getDpsInitsMutable().begin());
-    bool contiguous =
-        outMap.getNumResults() > 0 &&
-        outMap.getResults().back() == getAffineDimExpr(dim, op.getContext());
-    int64_t align = contiguous ? 32 : op.getNumReductionLoops() > 0 ? 8 : 1;
+    bool contiguous = isContiguous(dim);
+    int64_t align = alignOf(dim);
     int64_t perIndex = std::max<int64_t>(cost / range, 1);
     int64_t size = llvm::divideCeil(range, kTargetTiles);
     size = std::max<int64_t>(size, llvm::divideCeil(minTileCost, perIndex));

@@ -2,7 +2,8 @@
 // RUN: kiln-opt %s --kiln-parallelize-loops | FileCheck %s --check-prefix=DEFAULT
 
 // With the default thresholds (an op must cost 2^20) only the matmul
-// (64 x 256 x 32 iterations x 2 payload ops = 2^20) is split.
+// (64 x 256 x 32 iterations x 2 payload ops = 2^20, plus 4 per element of
+// A and B) is split.
 // DEFAULT-LABEL: func.func @matmul(
 // DEFAULT:         call @kiln_parallel_for
 // DEFAULT-NOT:     call @kiln_parallel_for
