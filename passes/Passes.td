@@ -406,7 +406,9 @@ def TileAndVectorizeContractionsPass
 
     Panels live in stack buffers (one per function and side): up to
     K x N cache tile (B, 1 MiB with the AVX-512 defaults, 512 KiB with
-    AVX2) plus M x K cache tile (A, 240 KiB) per thread.
+    AVX2) plus M x K cache tile (A, 240 KiB) per thread; the runtime's
+    pool workers get 16 MiB stacks, the calling thread needs about 2 MiB
+    free.
 
     A loop whose step does not divide its range is peeled, so the remainder
     tiles get static shapes too and are vectorized like the others (no

@@ -39,7 +39,8 @@
 #include <cstdlib>
 #include <mutex>
 #include <thread>
-#include <vector>
+
+#include <pthread.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -57,6 +58,13 @@ thread_local bool insideLoop = false;
 constexpr std::chrono::microseconds kSpinMicros{200};
 /// How long a spinning thread only spins before it also yields its core.
 constexpr std::chrono::microseconds kPureSpinMicros{20};
+
+/// The least stack a worker gets. Compiled contraction kernels keep their
+/// packed panels on the stack (about 1.3 MiB per call with the AVX-512
+/// tiles), so a worker's stack must not depend on RLIMIT_STACK, which
+/// glibc's default for new threads follows (`ulimit -s 1024` would give 1
+/// MiB).
+constexpr size_t kWorkerStackBytes = size_t{16} << 20;
 
 /// Tells the core this thread is spin-waiting (frees the sibling
 /// hyperthread's resources, saves power).
@@ -163,10 +171,10 @@ public:
     int64_t chunk = std::max<int64_t>(
         grain, (n + (helpers + 1) * 4 - 1) / ((helpers + 1) * 4));
     int64_t count = (n + chunk - 1) / chunk;
-    while (static_cast<int32_t>(workers.size()) < helpers) {
-      int32_t index = static_cast<int32_t>(workers.size());
-      workers.emplace_back([this, index] { work(index); });
-    }
+    // A worker that cannot be started is absent: the caller runs its
+    // chunks (see the file header).
+    while (started < helpers && startWorker(started))
+      ++started;
     // Every chunk of the previous loop has finished (the caller waited for
     // them), and a worker reads `job` only after claiming a chunk of the
     // loop it describes: it is free.
@@ -240,6 +248,39 @@ private:
     job.body(job.ctx, begin, std::min(job.n, begin + job.chunk));
   }
 
+  /// Starts worker \p index, detached, with a stack of at least
+  /// kWorkerStackBytes. \returns false if the thread could not be created.
+  bool startWorker(int32_t index) {
+    struct Start {
+      Pool *pool;
+      int32_t index;
+    };
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) != 0)
+      return false;
+    size_t stack = 0;
+    pthread_attr_getstacksize(&attr, &stack);
+    pthread_attr_setstacksize(&attr, std::max(stack, kWorkerStackBytes));
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    auto *start = new Start{this, index};
+    pthread_t thread;
+    int status = pthread_create(
+        &thread, &attr,
+        [](void *arg) -> void * {
+          Start start = *static_cast<Start *>(arg);
+          delete static_cast<Start *>(arg);
+          start.pool->work(start.index);
+          return nullptr;
+        },
+        start);
+    pthread_attr_destroy(&attr);
+    if (status != 0) {
+      delete start;
+      return false;
+    }
+    return true;
+  }
+
   void work(int32_t index) {
     uint64_t seen = 0;
     for (;;) {
@@ -277,7 +318,7 @@ private:
   std::mutex submit;                 ///< Held by the loop being run.
   std::mutex mutex;                  ///< For blocking waits only.
   std::condition_variable wake, done;
-  std::vector<std::thread> workers;  ///< Touched by the submitter only.
+  int32_t started = 0;               ///< Workers; the submitter's only.
   /// Published by `state`; read by a worker only while it holds a claim.
   alignas(kLine) Job job;
   /// See State: generation, workers asked, chunks, next unclaimed chunk.

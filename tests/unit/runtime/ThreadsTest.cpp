@@ -4,11 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <mutex>
 #include <set>
 #include <thread>
+#include <pthread.h>
 #include <unistd.h>
 #include <vector>
 
@@ -117,6 +121,40 @@ TEST_F(ThreadsTest, UsesSeveralThreads) {
       },
       &slow, 40, 1, 0);
   EXPECT_EQ(slow.threads.size(), 2u);
+}
+
+TEST_F(ThreadsTest, WorkersHaveLargeStacks) {
+  // Compiled kernels keep packed panels on the stack (about 1.3 MiB per
+  // call): workers get at least 16 MiB whatever RLIMIT_STACK says (8 MiB
+  // by default, which glibc would give them).
+  ASSERT_EQ(kiln_set_num_threads(2), KILN_STATUS_OK);
+  struct Stacks {
+    std::thread::id caller = std::this_thread::get_id();
+    std::mutex mutex;
+    size_t smallestWorkerStack = SIZE_MAX;
+    int workerChunks = 0;
+  } stacks;
+  kiln_parallel_for(
+      [](void *ctx, int64_t begin, int64_t end) {
+        auto *self = static_cast<Stacks *>(ctx);
+        if (std::this_thread::get_id() != self->caller) {
+          pthread_attr_t attr;
+          void *base = nullptr;
+          size_t size = 0;
+          if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            pthread_attr_getstack(&attr, &base, &size);
+            pthread_attr_destroy(&attr);
+          }
+          std::lock_guard<std::mutex> lock(self->mutex);
+          self->smallestWorkerStack =
+              std::min(self->smallestWorkerStack, size);
+          ++self->workerChunks;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5 * (end - begin)));
+      },
+      &stacks, 40, 1, 0);
+  ASSERT_GT(stacks.workerChunks, 0) << "no chunk ran on a worker";
+  EXPECT_GE(stacks.smallestWorkerStack, size_t{16} << 20);
 }
 
 TEST_F(ThreadsTest, EnvironmentVariableSetsThreads) {
