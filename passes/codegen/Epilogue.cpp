@@ -3,6 +3,7 @@
 #include "passes/codegen/Epilogue.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 namespace kiln::passes {
 
@@ -127,11 +128,24 @@ int64_t byteSize(MemRefType type) {
   return type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
 }
 
+/// \returns true when \p root is a buffer of its own: an entry-point
+/// argument, a global or an allocation. Any other root (a loop-carried
+/// memref, which an RNN may swap between steps; a select) may be another
+/// buffer under a different name.
+static bool isBuffer(Value root) {
+  if (auto arg = dyn_cast<BlockArgument>(root))
+    return isa<FunctionOpInterface>(arg.getOwner()->getParentOp());
+  return isa_and_nonnull<memref::GetGlobalOp, memref::AllocaOp,
+                         memref::AllocOp>(root.getDefiningOp());
+}
+
 bool mayOverlap(Value a, Value b) {
   int64_t aOffset, bOffset;
   bool aKnown, bKnown;
-  if (bufferRoot(a, aOffset, aKnown) != bufferRoot(b, bOffset, bKnown))
-    return false;
+  Value aRoot = bufferRoot(a, aOffset, aKnown);
+  Value bRoot = bufferRoot(b, bOffset, bKnown);
+  if (aRoot != bRoot)
+    return !isBuffer(aRoot) || !isBuffer(bRoot);
   auto aType = cast<MemRefType>(a.getType());
   auto bType = cast<MemRefType>(b.getType());
   if (!aKnown || !bKnown || !aType.hasStaticShape() || !bType.hasStaticShape())

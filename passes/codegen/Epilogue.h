@@ -71,7 +71,8 @@ int64_t byteSize(mlir::MemRefType type);
 
 /// \returns whether memrefs \p a and \p b may share bytes: both view the same
 /// buffer and are not provably apart. Distinct entry-point arguments,
-/// globals and allocations never overlap (kiln/model.h).
+/// globals and allocations never overlap (kiln/model.h); memrefs rooted in
+/// anything else (a loop-carried memref, a select) may.
 bool mayOverlap(mlir::Value a, mlir::Value b);
 
 } // namespace kiln::passes

@@ -1269,63 +1269,6 @@ LogicalResult TileAndVectorizeContractionsPass::vectorizeAll(
   return greedy(canonical);
 }
 
-/// The buffer a memref value views, and the bytes of it the value may
-/// touch: through subviews, expand/collapse_shape and casts to a
-/// memref.view at a constant byte offset (the planned arena), or to a value
-/// that is no view (an argument, a global, an alloca), whose bytes are
-/// unknown.
-struct Extent {
-  Value root;
-  std::optional<std::pair<int64_t, int64_t>> bytes; ///< [begin, end)
-};
-
-Extent extentOf(Value memref) {
-  Value value = memref;
-  while (Operation *def = value.getDefiningOp()) {
-    if (auto view = dyn_cast<memref::ViewOp>(def)) {
-      auto type = cast<MemRefType>(view.getType());
-      std::optional<int64_t> offset =
-          getConstantIntValue(view.getByteShift());
-      if (!offset || !type.hasStaticShape() ||
-          !type.getElementType().isIntOrFloat())
-        return {view.getSource(), std::nullopt};
-      int64_t size = type.getNumElements() *
-                     (type.getElementTypeBitWidth() / 8);
-      return {view.getSource(), std::make_pair(*offset, *offset + size)};
-    }
-    auto viewLike = dyn_cast<ViewLikeOpInterface>(def);
-    if (!viewLike)
-      break;
-    value = viewLike.getViewSource();
-  }
-  return {value, std::nullopt};
-}
-
-/// \returns true when \p root is a buffer of its own: a function
-/// argument (the ABI's buffers are distinct, as linalg's hoisting assumes
-/// of distinct values too), a global or an allocation. A loop-carried
-/// memref (an RNN's state, swapped between steps) or a select may be
-/// another buffer under a different name.
-bool isBuffer(Value root) {
-  if (auto arg = dyn_cast<BlockArgument>(root))
-    return isa<FunctionOpInterface>(arg.getOwner()->getParentOp());
-  Operation *def = root.getDefiningOp();
-  return isa_and_nonnull<memref::GetGlobalOp, memref::AllocaOp,
-                         memref::AllocOp>(def);
-}
-
-/// \returns true when \p a and \p b provably touch no common byte: views
-/// of one buffer at disjoint constant ranges, or different buffers.
-bool disjoint(Value a, Value b) {
-  Extent x = extentOf(a), y = extentOf(b);
-  if (x.root != y.root)
-    return isBuffer(x.root) && isBuffer(y.root);
-  if (!x.bytes || !y.bytes)
-    return false;
-  return x.bytes->second <= y.bytes->first ||
-         y.bytes->second <= x.bytes->first;
-}
-
 /// linalg::hoistRedundantVectorTransfers leaves a transfer pair in place
 /// when its memref comes from a view op (another view of the buffer might
 /// be accessed in the loop), and every product whose output is planned in
@@ -1335,8 +1278,8 @@ bool disjoint(Value a, Value b) {
 /// Hoists such a pair out of \p loop when the loop's only write is the
 /// pair's transfer_write, the matching transfer_read (same memref, indices,
 /// type and map, all defined outside) comes before it in the body, and
-/// every other memref the loop reads is provably disjoint from the
-/// written one. \returns true if it did.
+/// no other memref the loop reads may overlap the written one
+/// (mayOverlap). \returns true if it did.
 bool hoistViewedAccumulator(RewriterBase &rewriter, scf::ForOp loop) {
   SmallVector<vector::TransferWriteOp> writes;
   bool clean = true;
@@ -1388,7 +1331,7 @@ bool hoistViewedAccumulator(RewriterBase &rewriter, scf::ForOp loop) {
     if (op == read.getOperation() || op == write.getOperation())
       return WalkResult::advance();
     for (Value operand : op->getOperands())
-      if (isa<MemRefType>(operand.getType()) && !disjoint(operand, target))
+      if (isa<MemRefType>(operand.getType()) && mayOverlap(operand, target))
         return WalkResult::interrupt();
     return WalkResult::advance();
   });
