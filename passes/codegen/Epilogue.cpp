@@ -140,6 +140,9 @@ static bool isBuffer(Value root) {
 }
 
 bool mayOverlap(Value a, Value b) {
+  // A scalar (a fill's value) holds no memory.
+  if (!isa<MemRefType>(a.getType()) || !isa<MemRefType>(b.getType()))
+    return false;
   int64_t aOffset, bOffset;
   bool aKnown, bKnown;
   Value aRoot = bufferRoot(a, aOffset, aKnown);
