@@ -222,32 +222,19 @@ std::optional<PackPlan> planPacking(linalg::LinalgOp op, int64_t registerRows,
                               vectorBits)};
 }
 
-/// Copies the K x NR strip of B that each planned op (a register-wide column
-/// of a product) reads into a contiguous buffer and makes the op read the
-/// copy: the strip is then read from L1 once per register row of A, instead
-/// of from rows a power-of-two stride apart that share a few cache sets.
-/// `matmul_transpose_b` becomes a `matmul` whose strip is transposed on the
-/// way in. All strips of a function share one byte buffer, a static alloca
-/// at the top of the function, viewed with each strip's type.
-void pack(RewriterBase &rewriter, ArrayRef<PackPlan> plans) {
+/// \returns one byte buffer per function of \p needs (each a function and
+/// a type to view in it), a static alloca at the top of the function, as
+/// large as its largest type. The function, not the nearest allocation
+/// scope: scf.for is one too, and an alloca in a loop body grows the stack
+/// on every iteration.
+llvm::DenseMap<Operation *, Value>
+functionStackBuffers(RewriterBase &rewriter,
+                     ArrayRef<std::pair<Operation *, MemRefType>> needs) {
   llvm::MapVector<Operation *, int64_t> bytes;
-  auto bufferType = [](const PackPlan &plan) {
-    if (!plan.paddedWidth)
-      return plan.packedType;
-    SmallVector<int64_t> shape(plan.packedType.getShape());
-    shape.back() = *plan.paddedWidth;
-    return MemRefType::get(shape, plan.packedType.getElementType());
-  };
-  for (const PackPlan &plan : plans) {
-    MemRefType type = bufferType(plan);
-    int64_t size = type.getNumElements() * type.getElementTypeBitWidth() / 8;
-    Operation *function = plan.op->getParentOfType<FunctionOpInterface>();
-    bytes[function] = std::max(bytes.lookup(function), size);
-  }
+  for (auto [function, type] : needs)
+    bytes[function] = std::max(bytes.lookup(function), byteSize(type));
   llvm::DenseMap<Operation *, Value> buffers;
   for (auto [function, size] : bytes) {
-    // The function, not the nearest allocation scope: scf.for is one too,
-    // and an alloca in a loop body grows the stack on every iteration.
     Block &entry =
         cast<FunctionOpInterface>(function).getFunctionBody().front();
     rewriter.setInsertionPointToStart(&entry);
@@ -256,6 +243,30 @@ void pack(RewriterBase &rewriter, ArrayRef<PackPlan> plans) {
         MemRefType::get({size}, rewriter.getIntegerType(8)),
         /*alignment=*/rewriter.getI64IntegerAttr(64));
   }
+  return buffers;
+}
+
+/// Copies the K x NR strip of B that each planned op (a register-wide column
+/// of a product) reads into a contiguous buffer and makes the op read the
+/// copy: the strip is then read from L1 once per register row of A, instead
+/// of from rows a power-of-two stride apart that share a few cache sets.
+/// `matmul_transpose_b` becomes a `matmul` whose strip is transposed on the
+/// way in. All strips of a function share one byte buffer, a static alloca
+/// at the top of the function, viewed with each strip's type.
+void pack(RewriterBase &rewriter, ArrayRef<PackPlan> plans) {
+  auto bufferType = [](const PackPlan &plan) {
+    if (!plan.paddedWidth)
+      return plan.packedType;
+    SmallVector<int64_t> shape(plan.packedType.getShape());
+    shape.back() = *plan.paddedWidth;
+    return MemRefType::get(shape, plan.packedType.getElementType());
+  };
+  SmallVector<std::pair<Operation *, MemRefType>> needs;
+  for (const PackPlan &plan : plans)
+    needs.push_back({plan.op->getParentOfType<FunctionOpInterface>(),
+                     bufferType(plan)});
+  llvm::DenseMap<Operation *, Value> buffers =
+      functionStackBuffers(rewriter, needs);
 
   for (const PackPlan &plan : plans) {
     linalg::LinalgOp op = plan.op;
@@ -435,24 +446,12 @@ SmallVector<Panels> packPanels(RewriterBase &rewriter,
                                      type.getElementType())});
   }
 
-  llvm::MapVector<Operation *, int64_t> bytes;
-  for (const Plan &plan : plans) {
-    Operation *function = plan.before->getParentOfType<FunctionOpInterface>();
-    bytes[function] =
-        std::max(bytes.lookup(function),
-                 plan.packedType.getNumElements() *
-                     plan.packedType.getElementTypeBitWidth() / 8);
-  }
-  llvm::DenseMap<Operation *, Value> buffers;
-  for (auto [function, size] : bytes) {
-    Block &entry =
-        cast<FunctionOpInterface>(function).getFunctionBody().front();
-    rewriter.setInsertionPointToStart(&entry);
-    buffers[function] = rewriter.create<memref::AllocaOp>(
-        function->getLoc(),
-        MemRefType::get({size}, rewriter.getIntegerType(8)),
-        /*alignment=*/rewriter.getI64IntegerAttr(64));
-  }
+  SmallVector<std::pair<Operation *, MemRefType>> needs;
+  for (const Plan &plan : plans)
+    needs.push_back({plan.before->getParentOfType<FunctionOpInterface>(),
+                     plan.packedType});
+  llvm::DenseMap<Operation *, Value> buffers =
+      functionStackBuffers(rewriter, needs);
 
   SmallVector<Panels> packed;
   for (const Plan &plan : plans) {
@@ -580,8 +579,6 @@ LogicalResult usePanels(RewriterBase &rewriter, ArrayRef<Panels> packed,
         continue;
       start = subview.getMixedOffsets()[along];
     }
-    if (panels == packed.end())
-      continue;
     auto packedType = cast<MemRefType>(panels->packed.getType());
     int64_t depth = packedType.getDimSize(1);
     if (cast<MemRefType>(tile.getType()).getDimSize(1 - along) != depth)
@@ -900,12 +897,11 @@ std::optional<Value> nextIterationIndex(RewriterBase &rewriter, Value index,
   Value iv = loop.getInductionVar();
   if (index == iv)
     return next;
-  if (!loop->isAncestor(index.getParentRegion()->getParentOp()))
-    return index; // Defined outside the loop: the same every iteration.
+  if (loop.isDefinedOutsideOfLoop(index))
+    return index; // The same every iteration.
   auto apply = index.getDefiningOp<affine::AffineApplyOp>();
   if (!apply || !llvm::all_of(apply.getMapOperands(), [&](Value operand) {
-        return operand == iv ||
-               !loop->isAncestor(operand.getParentRegion()->getParentOp());
+        return operand == iv || loop.isDefinedOutsideOfLoop(operand);
       }))
     return std::nullopt;
   SmallVector<Value> operands(apply.getMapOperands());
