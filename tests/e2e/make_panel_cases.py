@@ -31,68 +31,43 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_epilogue_cases import Case, run_cases  # noqa: E402
 
 
-def scaled_input(c, name, shape, k):
-    """A graph input with entries of variance 1/k; \returns it as float64."""
-    c.input(name, shape)
-    c.feeds[-1] = (c.feeds[-1] / np.sqrt(k)).astype(np.float32)
-    return c.feeds[-1].astype(np.float64)
+def product(name, seed, a_shape, b_shape, trans_a=False):
+    """\returns the maker of case NAME: a MatMul of graph inputs a and b (a
+    Gemm with transA when TRANS_A), b's entries of variance 1/K."""
+    def make(outdir):
+        c = Case(name, seed)
+        a = c.input("a", a_shape)
+        c.input("b", b_shape)
+        c.feeds[-1] = (c.feeds[-1] / np.sqrt(b_shape[-2])).astype(np.float32)
+        b = c.feeds[-1].astype(np.float64)
+        if trans_a:
+            c.node("Gemm", ["a", "b"], ["y"], transA=1)
+            return c.save(outdir, [("y", a.T @ b)])
+        c.node("MatMul", ["a", "b"], ["y"])
+        return c.save(outdir, [("y", a @ b)])
+    return make
 
 
-def column_panels_and_edge(outdir):
+CASES = [
     # 300 rows: several M cache tiles read each K x N block of B, which is
     # copied into 20 (AVX-512) or 40 (AVX2) column panels; the last 10
     # columns are an edge strip, masked. 300 rows end in a short M tile.
-    c = Case("column_panels_and_edge", 11)
-    a = c.input("a", [300, 200])
-    b = scaled_input(c, "b", [200, 650], 200)
-    c.node("MatMul", ["a", "b"], ["y"])
-    return c.save(outdir, [("y", a @ b)])
-
-
-def row_panels_long_rows(outdir):
+    product("column_panels_and_edge", 11, [300, 200], [200, 650]),
     # 1100 columns: an N cache tile of 32 register columns on AVX2 reads
     # each block of A, which goes into row panels there; K = 300 is one
     # cache block plus a remainder of 44 on AVX2; 130 rows end in an edge.
-    c = Case("row_panels_long_rows", 12)
-    a = c.input("a", [130, 300])
-    b = scaled_input(c, "b", [300, 1100], 300)
-    c.node("MatMul", ["a", "b"], ["y"])
-    return c.save(outdir, [("y", a @ b)])
-
-
-def deep_k_blocks(outdir):
+    product("row_panels_long_rows", 12, [130, 300], [300, 1100]),
     # K = 1100: two or four K cache blocks and a remainder; the panels are
     # copied again for every K block and C accumulates across them.
-    c = Case("deep_k_blocks", 13)
-    a = c.input("a", [250, 1100])
-    b = scaled_input(c, "b", [1100, 260], 1100)
-    c.node("MatMul", ["a", "b"], ["y"])
-    return c.save(outdir, [("y", a @ b)])
-
-
-def batched_strips(outdir):
+    product("deep_k_blocks", 13, [250, 1100], [1100, 260]),
     # Panels are 2-D only: after the batch dim is tiled by 1, B's operand is
     # a 1 x K x N view, which packPanels does not take; each strip is then
     # packed per register column as before. Checks that path beside them.
-    c = Case("batched_strips", 14)
-    a = c.input("a", [2, 300, 96])
-    b = scaled_input(c, "b", [2, 96, 700], 96)
-    c.node("MatMul", ["a", "b"], ["y"])
-    return c.save(outdir, [("y", a @ b)])
-
-
-def transposed_a(outdir):
+    product("batched_strips", 14, [2, 300, 96], [2, 96, 700]),
     # Gemm with transA: A is read column-wise in place (no row panels), B
     # still goes into column panels.
-    c = Case("transposed_a", 15)
-    a = c.input("a", [200, 250])
-    b = scaled_input(c, "b", [200, 300], 200)
-    c.node("Gemm", ["a", "b"], ["y"], transA=1)
-    return c.save(outdir, [("y", a.T @ b)])
-
-
-CASES = [column_panels_and_edge, row_panels_long_rows, deep_k_blocks,
-         batched_strips, transposed_a]
+    product("transposed_a", 15, [200, 250], [200, 300], trans_a=True),
+]
 
 
 if __name__ == "__main__":
