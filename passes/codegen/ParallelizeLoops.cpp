@@ -166,15 +166,19 @@ struct ParallelizeLoopsPass
       larger = elements(op.getDpsInputs()[1]) >= elements(op.getDpsInputs()[0])
                    ? 1
                    : 0;
-    auto indexesB = [&](unsigned dim) {
-      if (!larger)
-        return false;
-      AffineMap map =
-          op.getMatchingIndexingMap(op.getDpsInputOperand(*larger));
+    // `dim` is a result of its own of `map`: distinct indices of the dim
+    // address distinct elements.
+    auto hasResult = [&](AffineMap map, unsigned dim) {
       return llvm::any_of(map.getResults(), [&](AffineExpr e) {
         auto d = dyn_cast<AffineDimExpr>(e);
         return d && d.getPosition() == dim;
       });
+    };
+    auto indexesLarger = [&](unsigned dim) {
+      return larger &&
+             hasResult(op.getMatchingIndexingMap(
+                           op.getDpsInputOperand(*larger)),
+                       dim);
     };
 
     // The candidates: parallel dims that every output map has as a result
@@ -189,23 +193,20 @@ struct ParallelizeLoopsPass
         continue;
       bool indexesOutputs = llvm::all_of(
           op.getDpsInitsMutable(), [&](OpOperand &output) {
-            AffineMap map = op.getMatchingIndexingMap(&output);
-            return llvm::any_of(map.getResults(), [&](AffineExpr e) {
-              auto d = dyn_cast<AffineDimExpr>(e);
-              return d && d.getPosition() == dim;
-            });
+            return hasResult(op.getMatchingIndexingMap(&output), dim);
           });
       if (!indexesOutputs)
         continue;
       // A contraction splits a dim of its larger input when it can; then
-      // the largest range splits most evenly. Ties go to the outermost dim (contiguous
-      // tiles), but to the innermost for a contraction (N after M).
+      // the largest range splits most evenly. Ties go to the outermost dim
+      // (contiguous tiles), but to the innermost for a contraction (N after
+      // M).
       if (!best) {
         best = dim;
         continue;
       }
-      if (indexesB(dim) != indexesB(*best)) {
-        if (indexesB(dim))
+      if (indexesLarger(dim) != indexesLarger(*best)) {
+        if (indexesLarger(dim))
           best = dim;
         continue;
       }
