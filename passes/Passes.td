@@ -433,11 +433,12 @@ def TileAndVectorizeContractionsPass
     stores, ready for `convert-vector-to-llvm`. Before each K loop that
     runs at least 16 times, the rows of the next register tile's
     accumulators (the enclosing loop's next iteration) are prefetched, so
-    that their loads after this tile's K loop hit L1.
+    that their loads after this tile's K loop hit L1; inside the K loop,
+    the rows of B's panel or strip `prefetch-rhs-bytes` ahead.
 
-    Defaults: the register tile follows the host's widest vectors, 12x32x1
+    Defaults: the register tile follows the host's widest vectors, 6x64x1
     (M x N x K) with AVX-512, 6x16x1 with AVX/AVX2, 4x8x1 otherwise; the
-    cache tile 120x512x512 with AVX-512 and (40 register rows) x 512 x 256
+    cache tile 60x512x512 with AVX-512 and (40 register rows) x 512 x 256
     otherwise (`hostCacheTile` in RegisterTile.h says how each was
     measured). Contractions with dynamic
     shapes or mixed element types, and ops on tensors, are left to
@@ -464,10 +465,10 @@ def TileAndVectorizeContractionsPass
   let options = [
     ListOption<"cacheTileSizes", "cache-tile-sizes", "int64_t",
                "M,N,K sizes of the cache tiles, 0 for untiled (default: "
-               "120,512,512 with AVX-512, 40 register rows,512,256 otherwise)">,
+               "60,512,512 with AVX-512, 40 register rows,512,256 otherwise)">,
     ListOption<"registerTileSizes", "register-tile-sizes", "int64_t",
                "M,N,K sizes of the register tiles (default from the host: "
-               "12,32,1 with AVX-512, 6,16,1 with AVX2, 4,8,1 otherwise)">,
+               "6,64,1 with AVX-512, 6,16,1 with AVX2, 4,8,1 otherwise)">,
     Option<"lowerContractions", "lower-contractions", "bool",
            /*default=*/"true",
            "Lower vector.contract to FMAs and transfers to 1-D loads and "
@@ -486,7 +487,12 @@ def TileAndVectorizeContractionsPass
            "gains with 32, one N cache tile)">,
     Option<"packRhs", "pack-rhs", "bool", /*default=*/"true",
            "Copy the K x N cache blocks of a row-major B into column panels "
-           "(its NR-wide strips) once for all M cache tiles">
+           "(its NR-wide strips) once for all M cache tiles">,
+    Option<"prefetchRhsBytes", "prefetch-rhs-bytes", "int64_t",
+           /*default=*/"-1",
+           "Prefetch, in each K loop of 16 or more steps, the rows of B "
+           "(panels and strips) this many bytes ahead; 0 for none, -1 for "
+           "the host's default (4096 with AVX-512, 0 otherwise)">
   ];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::arith::ArithDialect",

@@ -24,9 +24,16 @@ namespace kiln::passes {
 inline llvm::SmallVector<int64_t, 3> hostRegisterTile() {
   llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
   if (features.lookup("avx512f"))
-    return {12, 32, 1}; // 24 of 32 zmm accumulate, 2 hold B (BLIS's skx,
-                        // whose 32 x 12 is this tile column-major). 8 x 32
-                        // was 7% slower at 1024^3: 16 FMAs per 10 loads.
+    return {6, 64, 1}; // 24 of 32 zmm accumulate, 4 hold B. Each K step
+                       // takes 4 loads of B and 6 broadcasts of A for its
+                       // 24 FMAs; 12 x 32 (BLIS's skx) takes 2 and 12.
+                       // Broadcasts from memory are what limits the kernel
+                       // on the Sapphire Rapids-class Xeon: with A and B in
+                       // L1, 12 x 32 ran at 84% of the FMA peak, 6 x 64 at
+                       // 90%, 12 x 32 without A's broadcasts at 97%. In the
+                       // whole product (with B's rows prefetched) 6 x 64 was
+                       // 1% faster at 256^3, 5-8% from 512^3 to 2048^3.
+                       // 8 x 32 was 7% slower than 12 x 32 at 1024^3.
   if (features.lookup("avx2") || features.lookup("avx"))
     return {6, 16, 1}; // 12 of 16 ymm accumulate, 2 hold B (BLIS's haswell).
   return {4, 8, 1};    // 8 of 16 xmm accumulate, 2 hold B.
@@ -34,11 +41,13 @@ inline llvm::SmallVector<int64_t, 3> hostRegisterTile() {
 
 /// \returns the M, N, K cache tile for the host and its register tile
 /// \p reg, as measured from 256^3 to 2048^3 (interleaved A/B runs):
-/// - AVX-512 (a Sapphire Rapids-class Xeon, 48 KiB L1, 2 MiB L2, 12 x 32
-///   tiles): 10 register rows x 512 x 512. K = 512 halves the passes over
-///   C against 256 (+4% at 1024^3, +10% at 2048^3) although B's 64 KiB
-///   strip then streams from L2; 240 rows were 5% slower than 120, N =
-///   1024 no faster than 512.
+/// - AVX-512 (a Sapphire Rapids-class Xeon, 48 KiB L1, 2 MiB L2): 10
+///   register rows x 512 x 512. Measured with 12 x 32 tiles: K = 512 halves
+///   the passes over C against 256 (+4% at 1024^3, +10% at 2048^3) although
+///   B's 64 KiB strip then streams from L2 (hostRhsPrefetchBytes() hides
+///   that); 240 rows were 5% slower than 120, N = 1024 no faster than 512.
+///   With 6 x 64 tiles (60 rows): 120 rows and N = 1024 within 2%, K = 256
+///   2% slower at 1024^3.
 /// - AVX2 (Zen 3, 32 KiB L1, 512 KiB L2, 6 x 16 tiles): 40 register rows x
 ///   512 x 256: a 256 x NR strip of B (16 KiB) stays in L1, the block of A
 ///   (240 KiB) in L2.
@@ -50,6 +59,18 @@ hostCacheTile(llvm::ArrayRef<int64_t> reg) {
   if (features.lookup("avx512f"))
     return {10 * reg[0], 512, 512};
   return {40 * reg[0], 512, 256};
+}
+
+/// \returns how far ahead (bytes) the contraction kernels prefetch the rows
+/// of B they stream (kiln-tile-and-vectorize-contractions' prefetch-rhs-bytes),
+/// 0 for no prefetch. On the AVX-512 Xeon, B's 128 KiB column panel (512 K
+/// steps of 64 floats) does not fit in its 48 KiB L1 and the L1 prefetcher
+/// alone leaves the kernel waiting for it: 4 KiB ahead made 1024^3 8% and
+/// 2048^3 10% faster with 6 x 64 tiles, 2 KiB and 8 KiB within 2% of 4.
+/// Not measured on an AVX2 host, whose 256 x 16 strip of B stays in L1.
+inline int64_t hostRhsPrefetchBytes() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  return features.lookup("avx512f") ? 4096 : 0;
 }
 
 /// \returns the bits of the host's widest vector registers (the unit the

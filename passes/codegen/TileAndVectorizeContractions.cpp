@@ -67,6 +67,9 @@ struct Stage {
 /// to prefetch the next tile's accumulators before it.
 constexpr int64_t kMinPrefetchTrips = 16;
 
+/// The bytes of a cache line on every x86-64 host kiln targets.
+constexpr int64_t kCacheLineBytes = 64;
+
 /// The largest K a contraction with an epilogue keeps untiled (Epilogue.h):
 /// the K x NR strip of B is then 64 KiB, in L2.
 constexpr int64_t kMaxWholeK = 1024;
@@ -989,6 +992,70 @@ void prefetchNextAccumulators(RewriterBase &rewriter, Operation *root,
   }
 }
 
+/// Prefetches, in each K loop of at least \p minTrips iterations, the rows
+/// of B the loop will read \p aheadBytes later: for every 1-D read of a
+/// contiguous row indexed [..., k, 0] by the loop's k (a column panel or a
+/// strip of B), one prefetch per cache line of the row k + d, d rows of
+/// aheadBytes. Past the end of the loop the address is the next panel's
+/// first rows, or nothing mapped at all: a prefetch does not fault.
+void prefetchRhsRows(RewriterBase &rewriter, Operation *root, int64_t minTrips,
+                     int64_t aheadBytes) {
+  SmallVector<scf::ForOp> loops;
+  root->walk([&](scf::ForOp loop) { loops.push_back(loop); });
+  for (scf::ForOp loop : loops) {
+    std::optional<int64_t> trips = constantTripCount(
+        loop.getLowerBound(), loop.getUpperBound(), loop.getStep());
+    std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+    if (!trips || *trips < minTrips || !step ||
+        loop.getNumRegionIterArgs() == 0)
+      continue;
+    Value iv = loop.getInductionVar();
+    SmallVector<vector::TransferReadOp> reads;
+    for (Operation &op : *loop.getBody())
+      if (auto read = dyn_cast<vector::TransferReadOp>(op))
+        reads.push_back(read);
+    for (vector::TransferReadOp read : reads) {
+      auto type = dyn_cast<MemRefType>(read.getSource().getType());
+      VectorType vector = read.getVectorType();
+      if (!type || type.getRank() < 2 || vector.getRank() != 1 ||
+          read.getMask() || !type.hasStaticShape() ||
+          !type.getLayout().isIdentity() ||
+          vector.getDimSize(0) != type.getShape().back() ||
+          !read.getPermutationMap().isMinorIdentity())
+        continue;
+      SmallVector<Value> indices(read.getIndices());
+      unsigned rowDim = indices.size() - 2;
+      if (indices[rowDim] != iv || !isConstantIntValue(indices.back(), 0) ||
+          !llvm::all_of(ArrayRef<Value>(indices).drop_back(2), [&](Value v) {
+            return loop.isDefinedOutsideOfLoop(v);
+          }))
+        continue;
+      int64_t elementBytes = type.getElementTypeBitWidth() / 8;
+      int64_t rowBytes = type.getShape().back() * elementBytes;
+      if (rowBytes < kCacheLineBytes)
+        continue; // A row panel of A: a prefetch per K step would mostly
+                  // fetch the line the last one did.
+      int64_t rows =
+          std::max<int64_t>(1, (aheadBytes + rowBytes - 1) / rowBytes);
+      rewriter.setInsertionPoint(read);
+      Location loc = read.getLoc();
+      AffineExpr d0 = rewriter.getAffineDimExpr(0);
+      indices[rowDim] = affine::makeComposedAffineApply(
+          rewriter, loc, d0 + rows * *step, {iv});
+      Value zero = indices.back();
+      for (int64_t byte = 0; byte < rowBytes; byte += kCacheLineBytes) {
+        indices.back() = byte == 0 ? zero
+                                   : rewriter.create<arith::ConstantIndexOp>(
+                                         loc, byte / elementBytes);
+        rewriter.create<memref::PrefetchOp>(loc, read.getSource(), indices,
+                                            /*isWrite=*/false,
+                                            /*localityHint=*/3,
+                                            /*isDataCache=*/true);
+      }
+    }
+  }
+}
+
 /// The canonicalization patterns of every loaded dialect and op, as the
 /// canonicalizer pass collects them.
 FrozenRewritePatternSet canonicalizationPatterns(MLIRContext *context) {
@@ -1470,6 +1537,10 @@ void TileAndVectorizeContractionsPass::runOnOperation() {
     return signalPassFailure();
   hoistAccumulators();
   prefetchNextAccumulators(rewriter, getOperation(), kMinPrefetchTrips);
+  int64_t rhsAhead = prefetchRhsBytes >= 0 ? int64_t(prefetchRhsBytes)
+                                           : hostRhsPrefetchBytes();
+  if (rhsAhead > 0)
+    prefetchRhsRows(rewriter, getOperation(), kMinPrefetchTrips, rhsAhead);
   // An epilogue's read of the output tile takes the accumulators the K
   // loop yields, and the store of the unfinished sums it overwrites dies.
   vector::transferOpflowOpt(rewriter, getOperation());

@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{register-tile-sizes=4,16,1 cache-tile-sizes=0,32,64 vector-bits=256}))' | FileCheck %s
+// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{prefetch-rhs-bytes=0 register-tile-sizes=4,16,1 cache-tile-sizes=0,32,64 vector-bits=256}))' | FileCheck %s
 
 // An epilogue (kiln-fuse-epilogues) reaches the register tile: K (128)
 // stays whole although the K cache tile is 64, the bias and the ReLU apply

@@ -5,11 +5,11 @@
 // Column panels of B (prefix RHS): a K cache block of B that more than one
 // M cache tile reads is copied once into its NR-wide strips, which the
 // register tiles read instead of packing their strip for every M tile.
-// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{register-tile-sizes=4,16,1 cache-tile-sizes=0,64,32 lhs-panel-columns=4 vector-bits=256 lower-contractions=0}))' | FileCheck %s
-// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{register-tile-sizes=4,16,1 cache-tile-sizes=0,64,32 lhs-panel-columns=4 vector-bits=256 pack-lhs=0 lower-contractions=0}))' | FileCheck %s --check-prefix=OFF
-// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{register-tile-sizes=4,16,1 cache-tile-sizes=0,64,32 lhs-panel-columns=4 vector-bits=256}))' | FileCheck %s --check-prefix=LOWER
-// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{register-tile-sizes=4,16,1 cache-tile-sizes=4,64,32 pack-lhs=0 vector-bits=256 lower-contractions=0}))' | FileCheck %s --check-prefix=RHS
-// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{register-tile-sizes=4,16,1 cache-tile-sizes=4,64,32 pack-lhs=0 pack-rhs=0 vector-bits=256 lower-contractions=0}))' | FileCheck %s --check-prefix=RHSOFF
+// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{prefetch-rhs-bytes=0 register-tile-sizes=4,16,1 cache-tile-sizes=0,64,32 lhs-panel-columns=4 vector-bits=256 lower-contractions=0}))' | FileCheck %s
+// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{prefetch-rhs-bytes=0 register-tile-sizes=4,16,1 cache-tile-sizes=0,64,32 lhs-panel-columns=4 vector-bits=256 pack-lhs=0 lower-contractions=0}))' | FileCheck %s --check-prefix=OFF
+// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{prefetch-rhs-bytes=0 register-tile-sizes=4,16,1 cache-tile-sizes=0,64,32 lhs-panel-columns=4 vector-bits=256}))' | FileCheck %s --check-prefix=LOWER
+// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{prefetch-rhs-bytes=0 register-tile-sizes=4,16,1 cache-tile-sizes=4,64,32 pack-lhs=0 vector-bits=256 lower-contractions=0}))' | FileCheck %s --check-prefix=RHS
+// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{prefetch-rhs-bytes=0 register-tile-sizes=4,16,1 cache-tile-sizes=4,64,32 pack-lhs=0 pack-rhs=0 vector-bits=256 lower-contractions=0}))' | FileCheck %s --check-prefix=RHSOFF
 
 // 10 rows: two whole 4-row panels, copied once per K cache block (32)
 // before the loop over the four 16-wide column tiles, as 4 x 8 -> 8 x 4

@@ -2,7 +2,7 @@
 // viewed through an expand_shape): hoisted out of the K loop into its
 // iter_args when nothing else in the loop can touch C's bytes, left in
 // place (loaded and stored every K step) when A's view may overlap them.
-// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{register-tile-sizes=4,16,1 cache-tile-sizes=0,32,64 vector-bits=256 lower-contractions=0}))' | FileCheck %s
+// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{prefetch-rhs-bytes=0 register-tile-sizes=4,16,1 cache-tile-sizes=0,32,64 vector-bits=256 lower-contractions=0}))' | FileCheck %s
 
 // A at bytes [0, 2048) and C at [2048, 2560) of one arena: disjoint.
 // CHECK-LABEL: func.func @arena_views_disjoint(

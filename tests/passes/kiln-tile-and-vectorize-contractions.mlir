@@ -1,7 +1,7 @@
 // Explicit tile sizes and vector width (8 f32 lanes) keep the checks
 // independent of the host.
-// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{register-tile-sizes=4,16,1 cache-tile-sizes=0,32,64 vector-bits=256 lower-contractions=0}))' | FileCheck %s
-// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{register-tile-sizes=4,16,1 cache-tile-sizes=0,32,64 vector-bits=256}))' | FileCheck %s --check-prefix=LOWER
+// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{prefetch-rhs-bytes=0 register-tile-sizes=4,16,1 cache-tile-sizes=0,32,64 vector-bits=256 lower-contractions=0}))' | FileCheck %s
+// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize-contractions{prefetch-rhs-bytes=0 register-tile-sizes=4,16,1 cache-tile-sizes=0,32,64 vector-bits=256}))' | FileCheck %s --check-prefix=LOWER
 
 // Dividing sizes: N register tiles, each packing its K x 16 strip of B into
 // the stack buffer, then M register tiles whose 4x16 accumulator lives in
