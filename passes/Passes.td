@@ -436,10 +436,11 @@ def TileAndVectorizeContractionsPass
     that their loads after this tile's K loop hit L1; inside the K loop,
     the rows of B's panel or strip `prefetch-rhs-bytes` ahead.
 
-    Defaults: the register tile follows the host's widest vectors, 6x64x1
-    (M x N x K) with AVX-512, 6x16x1 with AVX/AVX2, 4x8x1 otherwise; the
-    cache tile 60x512x512 with AVX-512 and (40 register rows) x 512 x 256
-    otherwise (`hostCacheTile` in RegisterTile.h says how each was
+    Defaults: the register tile follows the host's widest vectors, 12x32x1
+    (M x N x K) with AVX-512 (6x64x1 for products of at least 120 x 256 x
+    128), 6x16x1 with AVX/AVX2, 4x8x1 otherwise; the cache tile (10
+    register rows) x 512 x 512 with AVX-512 and (40 register rows) x 512 x
+    256 otherwise (`hostCacheTile` in RegisterTile.h says how each was
     measured). Contractions with dynamic
     shapes or mixed element types, and ops on tensors, are left to
     `convert-linalg-to-loops`.
@@ -465,10 +466,17 @@ def TileAndVectorizeContractionsPass
   let options = [
     ListOption<"cacheTileSizes", "cache-tile-sizes", "int64_t",
                "M,N,K sizes of the cache tiles, 0 for untiled (default: "
-               "60,512,512 with AVX-512, 40 register rows,512,256 otherwise)">,
+               "10 register rows,512,512 with AVX-512, 40 register rows,512,256 "
+               "otherwise)">,
     ListOption<"registerTileSizes", "register-tile-sizes", "int64_t",
                "M,N,K sizes of the register tiles (default from the host: "
-               "6,64,1 with AVX-512, 6,16,1 with AVX2, 4,8,1 otherwise)">,
+               "12,32,1 with AVX-512, 6,16,1 with AVX2, 4,8,1 otherwise)">,
+    ListOption<"wideRegisterTileSizes", "wide-register-tile-sizes",
+               "int64_t",
+               "M,N,K sizes of the register tiles of products at least "
+               "120 x 256 x 128 (default from the host when "
+               "register-tile-sizes is not given: 6,64,1 with AVX-512, "
+               "none otherwise)">,
     Option<"lowerContractions", "lower-contractions", "bool",
            /*default=*/"true",
            "Lower vector.contract to FMAs and transfers to 1-D loads and "

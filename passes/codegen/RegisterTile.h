@@ -24,20 +24,35 @@ namespace kiln::passes {
 inline llvm::SmallVector<int64_t, 3> hostRegisterTile() {
   llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
   if (features.lookup("avx512f"))
-    return {6, 64, 1}; // 24 of 32 zmm accumulate, 4 hold B. Each K step
-                       // takes 4 loads of B and 6 broadcasts of A for its
-                       // 24 FMAs; 12 x 32 (BLIS's skx) takes 2 and 12.
-                       // Broadcasts from memory are what limits the kernel
-                       // on the Sapphire Rapids-class Xeon: with A and B in
-                       // L1, 12 x 32 ran at 84% of the FMA peak, 6 x 64 at
-                       // 90%, 12 x 32 without A's broadcasts at 97%. In the
-                       // whole product (with B's rows prefetched) 6 x 64 was
-                       // 1% faster at 256^3, 5-8% from 512^3 to 2048^3.
-                       // 8 x 32 was 7% slower than 12 x 32 at 1024^3.
+    return {12, 32, 1}; // 24 of 32 zmm accumulate, 2 hold B (BLIS's skx,
+                        // whose 32 x 12 is this tile column-major). 8 x 32
+                        // was 7% slower at 1024^3: 16 FMAs per 10 loads.
   if (features.lookup("avx2") || features.lookup("avx"))
     return {6, 16, 1}; // 12 of 16 ymm accumulate, 2 hold B (BLIS's haswell).
   return {4, 8, 1};    // 8 of 16 xmm accumulate, 2 hold B.
 }
+
+/// \returns the register tile of large products on the host, or nothing
+/// where hostRegisterTile() serves all: with AVX-512, 6 x 64 x 1 (24 zmm
+/// accumulate, 4 hold B). Each K step takes 4 loads of B and 6 broadcasts
+/// of A for its 24 FMAs, where 12 x 32 takes 2 and 12, and broadcasts from
+/// memory are what limits the kernel on the Sapphire Rapids-class Xeon:
+/// with A and B in L1, 12 x 32 ran at 84% of the FMA peak, 6 x 64 at 90%,
+/// 12 x 32 without A's broadcasts at 97%. On whole products (B's rows
+/// prefetched) 6 x 64 was 1% faster at 256^3, 5-8% from 512^3 to 2048^3.
+/// It is no tile for every product: twice the passes over B per row of C
+/// (MR 6), and 64-wide strips; LeNet, the batch-32 MLP and the batch-1
+/// MLP were 4.4x, 1.6x and 1.3x slower with it as the only tile.
+inline llvm::SmallVector<int64_t, 3> hostWideRegisterTile() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (features.lookup("avx512f"))
+    return {6, 64, 1};
+  return {};
+}
+
+/// The smallest M, N and K of a product that takes the wide register tile
+/// (the sizes it was measured to gain at: the square products from 256^3).
+constexpr int64_t kWideTileMinM = 120, kWideTileMinN = 256, kWideTileMinK = 128;
 
 /// \returns the M, N, K cache tile for the host and its register tile
 /// \p reg, as measured from 256^3 to 2048^3 (interleaved A/B runs):

@@ -1500,41 +1500,76 @@ LogicalResult TileAndVectorizeContractionsPass::lowerVectors(
   return success();
 }
 
+/// \returns whether \p op is large enough for the wide register tile
+/// (kWideTileMinM/N/K, RegisterTile.h): a plain product whose N is
+/// contiguous columns (a product over weight strips has N = the strip).
+bool takesWideTile(linalg::LinalgOp op) {
+  FailureOr<Contraction> dims = matchContraction(op);
+  if (failed(dims))
+    return false;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  return ranges[dims->m] >= kWideTileMinM && ranges[dims->n] >= kWideTileMinN &&
+         ranges[dims->k] >= kWideTileMinK;
+}
+
 void TileAndVectorizeContractionsPass::runOnOperation() {
+  // Explicit register tiles (lit tests, experiments) mean exactly these:
+  // the host's wide tile joins only when neither option is given.
+  bool explicitTiles = !registerTileSizes.empty();
   SmallVector<int64_t, 3> reg(registerTileSizes.begin(),
                               registerTileSizes.end());
   if (reg.empty())
     reg = hostRegisterTile();
-  SmallVector<int64_t, 3> cache(cacheTileSizes.begin(), cacheTileSizes.end());
-  if (cache.empty())
-    cache = hostCacheTile(reg);
+  SmallVector<int64_t, 3> wide(wideRegisterTileSizes.begin(),
+                               wideRegisterTileSizes.end());
+  if (wide.empty() && !explicitTiles)
+    wide = hostWideRegisterTile();
+  SmallVector<int64_t, 3> explicitCache(cacheTileSizes.begin(),
+                                        cacheTileSizes.end());
   vectorBits_ = vectorBits > 0 ? int64_t(vectorBits) : hostVectorBits();
   auto positive = [](int64_t size) { return size > 0; };
   auto nonNegative = [](int64_t size) { return size >= 0; };
-  if (reg.size() != 3 || cache.size() != 3 || !llvm::all_of(reg, positive) ||
-      !llvm::all_of(cache, nonNegative)) {
+  if (reg.size() != 3 || !llvm::all_of(reg, positive) ||
+      (!wide.empty() && (wide.size() != 3 || !llvm::all_of(wide, positive))) ||
+      (!explicitCache.empty() && (explicitCache.size() != 3 ||
+                                  !llvm::all_of(explicitCache, nonNegative)))) {
     getOperation()->emitError(
         "kiln-tile-and-vectorize-contractions: expected three M,N,K sizes "
         "per tile, positive for registers, 0 (untiled) or more for caches");
     return signalPassFailure();
   }
 
-  // Mark the roots; the stages below tile (and pack) only marked ops.
-  IRRewriter rewriter(&getContext());
-  SmallVector<linalg::LinalgOp> roots;
+  // The roots, by register tile: the large products take the wide one.
+  SmallVector<linalg::LinalgOp> roots, wideRoots;
   getOperation()->walk([&](linalg::LinalgOp op) {
-    if (succeeded(matchContraction(op)))
+    if (failed(matchContraction(op)))
+      return;
+    if (!wide.empty() && takesWideTile(op))
+      wideRoots.push_back(op);
+    else
       roots.push_back(op);
   });
-  if (roots.empty())
+  if (roots.empty() && wideRoots.empty())
     return;
-  for (linalg::LinalgOp op : roots)
-    op->setAttr(kMarker, rewriter.getUnitAttr());
 
+  // Each group is tiled and vectorized on its own (the stages below tile,
+  // pack and vectorize only marked ops). The default group goes first:
+  // vectorizeAll() vectorizes every epilogue no larger than a register
+  // tile, which a large product's epilogue is not before it is tiled.
+  IRRewriter rewriter(&getContext());
   FrozenRewritePatternSet canonical = canonicalizationPatterns(&getContext());
-  if (failed(tileAll(cache, reg, canonical)) ||
-      failed(vectorizeAll(canonical, reg[0] * reg[1])))
-    return signalPassFailure();
+  for (auto [group, tile] : {std::pair(ArrayRef(roots), ArrayRef(reg)),
+                             std::pair(ArrayRef(wideRoots), ArrayRef(wide))}) {
+    if (group.empty())
+      continue;
+    SmallVector<int64_t, 3> cache =
+        explicitCache.empty() ? hostCacheTile(tile) : explicitCache;
+    for (linalg::LinalgOp op : group)
+      op->setAttr(kMarker, rewriter.getUnitAttr());
+    if (failed(tileAll(cache, tile, canonical)) ||
+        failed(vectorizeAll(canonical, tile[0] * tile[1])))
+      return signalPassFailure();
+  }
   hoistAccumulators();
   prefetchNextAccumulators(rewriter, getOperation(), kMinPrefetchTrips);
   int64_t rhsAhead = prefetchRhsBytes >= 0 ? int64_t(prefetchRhsBytes)
