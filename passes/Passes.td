@@ -439,9 +439,9 @@ def TileAndVectorizeContractionsPass
     Defaults: the register tile follows the host's widest vectors, 12x32x1
     (M x N x K) with AVX-512 (6x64x1 for products of at least 120 x 256 x
     128), 6x16x1 with AVX/AVX2, 4x8x1 otherwise; the cache tile (10
-    register rows) x 512 x 512 with AVX-512 and (40 register rows) x 512 x
-    256 otherwise (`hostCacheTile` in RegisterTile.h says how each was
-    measured). Contractions with dynamic
+    register rows) x 512 x 512 with AVX-512 (x 256 x 512 for the wide tile)
+    and (40 register rows) x 512 x 256 otherwise (`hostCacheTile` and
+    `hostWideCacheTile` in RegisterTile.h say how each was measured). Contractions with dynamic
     shapes or mixed element types, and ops on tensors, are left to
     `convert-linalg-to-loops`.
 
@@ -466,8 +466,8 @@ def TileAndVectorizeContractionsPass
   let options = [
     ListOption<"cacheTileSizes", "cache-tile-sizes", "int64_t",
                "M,N,K sizes of the cache tiles, 0 for untiled (default: "
-               "10 register rows,512,512 with AVX-512, 40 register rows,512,256 "
-               "otherwise)">,
+               "10 register rows,512,512 with AVX-512, 10 register rows,256,512 "
+               "for its wide tile, 40 register rows,512,256 otherwise)">,
     ListOption<"registerTileSizes", "register-tile-sizes", "int64_t",
                "M,N,K sizes of the register tiles (default from the host: "
                "12,32,1 with AVX-512, 6,16,1 with AVX2, 4,8,1 otherwise)">,

@@ -61,8 +61,6 @@ constexpr int64_t kWideTileMinM = 120, kWideTileMinN = 256, kWideTileMinK = 128;
 ///   the passes over C against 256 (+4% at 1024^3, +10% at 2048^3) although
 ///   B's 64 KiB strip then streams from L2 (hostRhsPrefetchBytes() hides
 ///   that); 240 rows were 5% slower than 120, N = 1024 no faster than 512.
-///   With 6 x 64 tiles (60 rows): 120 rows and N = 1024 within 2%, K = 256
-///   2% slower at 1024^3.
 /// - AVX2 (Zen 3, 32 KiB L1, 512 KiB L2, 6 x 16 tiles): 40 register rows x
 ///   512 x 256: a 256 x NR strip of B (16 KiB) stays in L1, the block of A
 ///   (240 KiB) in L2.
@@ -76,13 +74,27 @@ hostCacheTile(llvm::ArrayRef<int64_t> reg) {
   return {40 * reg[0], 512, 256};
 }
 
+/// \returns the M, N, K cache tile for the wide register tile \p wide
+/// (hostWideRegisterTile()), measured on the AVX-512 Xeon (6 x 64 tiles,
+/// interleaved A/B): 10 register rows x 256 x 512. N = 256 against 512:
+/// +6% at 1024^3 on one thread (+6% on two), the same at 512^3 and
+/// 2048^3; K = 1024 no better than 512 (K = 256 2% worse); 36 or 120 rows
+/// no better than 60.
+inline llvm::SmallVector<int64_t, 3>
+hostWideCacheTile(llvm::ArrayRef<int64_t> wide) {
+  return {10 * wide[0], 256, 512};
+}
+
 /// \returns how far ahead (bytes) the contraction kernels prefetch the rows
-/// of B they stream (kiln-tile-and-vectorize-contractions' prefetch-rhs-bytes),
-/// 0 for no prefetch. On the AVX-512 Xeon, B's 128 KiB column panel (512 K
-/// steps of 64 floats) does not fit in its 48 KiB L1 and the L1 prefetcher
-/// alone leaves the kernel waiting for it: 4 KiB ahead made 1024^3 8% and
-/// 2048^3 10% faster with 6 x 64 tiles, 2 KiB and 8 KiB within 2% of 4.
-/// Not measured on an AVX2 host, whose 256 x 16 strip of B stays in L1.
+/// of B they stream (the prefetch-rhs-bytes of
+/// kiln-tile-and-vectorize-contractions), 0 for none. On the AVX-512 Xeon,
+/// B's 128 KiB column panel (512 K steps of 64 floats) does not fit in its
+/// 48 KiB L1 and the L1 prefetcher alone leaves the kernel waiting for it:
+/// 4 KiB ahead made 1024^3 8% and 2048^3 10% faster with 6 x 64 tiles (2
+/// and 8 KiB within 2% of 4), the batch-32 MLP's 784-deep strips 11% and
+/// the batch-1 MLP 7% faster with 12 x 32 tiles; the convolutional models
+/// of the suite within their noise. Not measured on an AVX2 host, whose
+/// 256 x 16 strip of B stays in L1.
 inline int64_t hostRhsPrefetchBytes() {
   llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
   return features.lookup("avx512f") ? 4096 : 0;

@@ -1558,12 +1558,14 @@ void TileAndVectorizeContractionsPass::runOnOperation() {
   // tile, which a large product's epilogue is not before it is tiled.
   IRRewriter rewriter(&getContext());
   FrozenRewritePatternSet canonical = canonicalizationPatterns(&getContext());
-  for (auto [group, tile] : {std::pair(ArrayRef(roots), ArrayRef(reg)),
-                             std::pair(ArrayRef(wideRoots), ArrayRef(wide))}) {
+  for (bool isWide : {false, true}) {
+    ArrayRef<linalg::LinalgOp> group = isWide ? wideRoots : roots;
+    ArrayRef<int64_t> tile = isWide ? wide : reg;
     if (group.empty())
       continue;
-    SmallVector<int64_t, 3> cache =
-        explicitCache.empty() ? hostCacheTile(tile) : explicitCache;
+    SmallVector<int64_t, 3> cache = explicitCache;
+    if (cache.empty())
+      cache = isWide ? hostWideCacheTile(tile) : hostCacheTile(tile);
     for (linalg::LinalgOp op : group)
       op->setAttr(kMarker, rewriter.getUnitAttr());
     if (failed(tileAll(cache, tile, canonical)) ||
