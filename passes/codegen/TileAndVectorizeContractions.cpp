@@ -917,6 +917,19 @@ std::optional<Value> nextIterationIndex(RewriterBase &rewriter, Value index,
       .getResult();
 }
 
+/// \returns the `scf.for` loops under \p root (in walk order) that run a
+/// constant number of iterations, at least \p minTrips.
+SmallVector<scf::ForOp> loopsOfAtLeast(Operation *root, int64_t minTrips) {
+  SmallVector<scf::ForOp> loops;
+  root->walk([&](scf::ForOp loop) {
+    std::optional<int64_t> trips = constantTripCount(
+        loop.getLowerBound(), loop.getUpperBound(), loop.getStep());
+    if (trips && *trips >= minTrips)
+      loops.push_back(loop);
+  });
+  return loops;
+}
+
 /// Prefetches, before each K loop whose accumulators hoistAccumulators()
 /// made loop-carried, the output tile of the *next* iteration of the loop
 /// around it (the next register rows, usually): read before the K loop,
@@ -931,13 +944,9 @@ std::optional<Value> nextIterationIndex(RewriterBase &rewriter, Value index,
 /// indices the next iteration of the enclosing loop can recompute.
 void prefetchNextAccumulators(RewriterBase &rewriter, Operation *root,
                               int64_t minTrips) {
-  SmallVector<scf::ForOp> loops;
-  root->walk([&](scf::ForOp loop) { loops.push_back(loop); });
-  for (scf::ForOp loop : loops) {
-    std::optional<int64_t> trips = constantTripCount(
-        loop.getLowerBound(), loop.getUpperBound(), loop.getStep());
+  for (scf::ForOp loop : loopsOfAtLeast(root, minTrips)) {
     auto outer = loop->getParentOfType<scf::ForOp>();
-    if (!trips || *trips < minTrips || !outer)
+    if (!outer)
       continue;
     for (Value init : loop.getInitArgs()) {
       auto read = init.getDefiningOp<vector::TransferReadOp>();
@@ -1000,14 +1009,9 @@ void prefetchNextAccumulators(RewriterBase &rewriter, Operation *root,
 /// first rows, or nothing mapped at all: a prefetch does not fault.
 void prefetchRhsRows(RewriterBase &rewriter, Operation *root, int64_t minTrips,
                      int64_t aheadBytes) {
-  SmallVector<scf::ForOp> loops;
-  root->walk([&](scf::ForOp loop) { loops.push_back(loop); });
-  for (scf::ForOp loop : loops) {
-    std::optional<int64_t> trips = constantTripCount(
-        loop.getLowerBound(), loop.getUpperBound(), loop.getStep());
+  for (scf::ForOp loop : loopsOfAtLeast(root, minTrips)) {
     std::optional<int64_t> step = getConstantIntValue(loop.getStep());
-    if (!trips || *trips < minTrips || !step ||
-        loop.getNumRegionIterArgs() == 0)
+    if (!step || loop.getNumRegionIterArgs() == 0)
       continue;
     Value iv = loop.getInductionVar();
     SmallVector<vector::TransferReadOp> reads;
@@ -1500,16 +1504,13 @@ LogicalResult TileAndVectorizeContractionsPass::lowerVectors(
   return success();
 }
 
-/// \returns whether \p op is large enough for the wide register tile
-/// (kWideTileMinM/N/K, RegisterTile.h): a plain product whose N is
-/// contiguous columns (a product over weight strips has N = the strip).
-bool takesWideTile(linalg::LinalgOp op) {
-  FailureOr<Contraction> dims = matchContraction(op);
-  if (failed(dims))
-    return false;
+/// \returns whether the contraction \p op, of loops \p dims, is large
+/// enough for the wide register tile (kWideTileMinM/N/K, RegisterTile.h).
+/// A product over weight strips never is: its N loop is one strip.
+bool takesWideTile(linalg::LinalgOp op, const Contraction &dims) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  return ranges[dims->m] >= kWideTileMinM && ranges[dims->n] >= kWideTileMinN &&
-         ranges[dims->k] >= kWideTileMinK;
+  return ranges[dims.m] >= kWideTileMinM && ranges[dims.n] >= kWideTileMinN &&
+         ranges[dims.k] >= kWideTileMinK;
 }
 
 void TileAndVectorizeContractionsPass::runOnOperation() {
@@ -1542,9 +1543,10 @@ void TileAndVectorizeContractionsPass::runOnOperation() {
   // The roots, by register tile: the large products take the wide one.
   SmallVector<linalg::LinalgOp> roots, wideRoots;
   getOperation()->walk([&](linalg::LinalgOp op) {
-    if (failed(matchContraction(op)))
+    FailureOr<Contraction> dims = matchContraction(op);
+    if (failed(dims))
       return;
-    if (!wide.empty() && takesWideTile(op))
+    if (!wide.empty() && takesWideTile(op, *dims))
       wideRoots.push_back(op);
     else
       roots.push_back(op);
