@@ -22,12 +22,17 @@ func.func @im2col(%padded: memref<1x2x34x34xf32>, %cols: memref<2x3x3x1x32x32xf3
 
 // -----
 
-// Stride 2: the input is read through a strided view (8 scalar loads into
-// the vector); the store stays one vector store.
+// Stride 2: the 8 elements of a row lie 2 apart in the input; the 15 they
+// span are read with one masked load (16 lanes, the last masked off: it
+// may lie past the row) and a shuffle takes every other. The store stays
+// one vector store.
 // CHECK-LABEL: func.func @im2col_stride_2(
-//       CHECK:   memref.subview {{.+}} [1, 1, 1, 8] [1, 1, 1, 2] : memref<{{.+}}> to memref<8xf32, strided<[2], offset: ?>>
-//       CHECK:   memref.load
-//       CHECK:   vector.store %{{.+}} : memref<{{.+}}>, vector<8xf32>
+//       CHECK:   memref.subview {{.+}} [1, 1, 1, 15] [1, 1, 1, 1] : memref<{{.+}}> to memref<15xf32, strided<[1], offset: ?>>
+//       CHECK:   %[[MASK:.+]] = vector.constant_mask [15] : vector<16xi1>
+//       CHECK:   %[[SPAN:.+]] = vector.maskedload %{{.+}}[%c0], %[[MASK]], %{{.+}} : memref<15xf32, strided<[1], offset: ?>>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+//       CHECK:   %[[ROW:.+]] = vector.shuffle %[[SPAN]], %[[SPAN]] [0, 2, 4, 6, 8, 10, 12, 14] : vector<16xf32>, vector<16xf32>
+//   CHECK-NOT:   memref.load
+//       CHECK:   vector.store %[[ROW]], %{{.+}} : memref<{{.+}}>, vector<8xf32>
 //   CHECK-NOT:   linalg.generic
 func.func @im2col_stride_2(%padded: memref<1x2x18x18xf32>, %cols: memref<2x3x3x1x8x8xf32>) {
   linalg.generic {indexing_maps = [
@@ -35,6 +40,33 @@ func.func @im2col_stride_2(%padded: memref<1x2x18x18xf32>, %cols: memref<2x3x3x1
       affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>],
       iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
       ins(%padded : memref<1x2x18x18xf32>) outs(%cols : memref<2x3x3x1x8x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  return
+}
+
+// -----
+
+// Stride 5 would waste four lanes of five: the 8 elements stay scalar loads
+// into the vector. So does a read whose elements are a row apart (a column).
+// CHECK-LABEL: func.func @strided_reads_stay_scalar(
+//   CHECK-NOT:   vector.maskedload
+//   CHECK-NOT:   vector.shuffle
+//       CHECK:   memref.load
+//   CHECK-NOT:   vector.maskedload
+//       CHECK:   return
+func.func @strided_reads_stay_scalar(%row: memref<1x40xf32>, %every5: memref<8xf32>,
+                                     %matrix: memref<16x2xf32>, %column: memref<8xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (0, d0 * 5)>, affine_map<(d0) -> (d0)>],
+                  iterator_types = ["parallel"]}
+      ins(%row : memref<1x40xf32>) outs(%every5 : memref<8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0 * 2, 0)>, affine_map<(d0) -> (d0)>],
+                  iterator_types = ["parallel"]}
+      ins(%matrix : memref<16x2xf32>) outs(%column : memref<8xf32>) {
   ^bb0(%in: f32, %out: f32):
     linalg.yield %in : f32
   }
