@@ -613,7 +613,10 @@ def ParallelizeLoopsPass : Pass<"kiln-parallelize-loops", "::mlir::ModuleOp"> {
     estimated cost - its iteration count times the ops of its payload, at
     least 1, plus for an op with reduction dims 4 per input element (the
     streaming of a matrix-vector product's weights outweighs its
-    arithmetic) - reaches `min-cost` is tiled along one parallel dim that
+    arithmetic) - reaches `min-cost`, and, for a contraction, whose
+    multiply-adds are at least `min-macs-per-moved-element` per element of
+    its operands that are not constants (split, those move between cores),
+    is tiled along one parallel dim that
     every output is indexed by and that holds at least two aligned tiles
     (for a contraction, a dim of its larger input when there is one: each
     tile reads all of the input its dim does not index; then the one with
@@ -684,7 +687,12 @@ def ParallelizeLoopsPass : Pass<"kiln-parallelize-loops", "::mlir::ModuleOp"> {
            "Smallest estimated cost (iterations x payload ops) of an op "
            "worth splitting">,
     Option<"minTileCost", "min-tile-cost", "int64_t", /*default=*/"1 << 17",
-           "Smallest estimated cost of one tile">
+           "Smallest estimated cost of one tile">,
+    Option<"minMacsPerMovedElement", "min-macs-per-moved-element", "int64_t",
+           /*default=*/"32",
+           "Smallest number of multiply-adds per element of non-constant "
+           "operands for a contraction to be split (its activations move "
+           "between cores when it is)">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect",

@@ -1,7 +1,9 @@
 // Which dim kiln-parallelize-loops splits a contraction along, with the
-// default thresholds: a dim of the larger input, so that each tile reads
-// only its part of it (the tiles read all of the other input).
-// RUN: kiln-opt %s --kiln-parallelize-loops | FileCheck %s
+// default cost thresholds (the multiply-adds per element moved, which would
+// keep the tall product whole, have kiln-parallelize-loops-intensity.mlir):
+// a dim of the larger input, so that each tile reads only its part of it
+// (the tiles read all of the other input).
+// RUN: kiln-opt %s --kiln-parallelize-loops='min-macs-per-moved-element=0' | FileCheck %s
 
 // An MLP layer at batch 32 whose weights are stored as K x 32 strips: the
 // 16 strips (1.6 MB) outweigh the 32 x 784 input, so the tiles take 8

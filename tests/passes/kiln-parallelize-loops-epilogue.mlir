@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s --kiln-parallelize-loops | FileCheck %s
+// RUN: kiln-opt %s --kiln-parallelize-loops='min-macs-per-moved-element=0' | FileCheck %s
 
 // A contraction's epilogue (kiln-fuse-epilogues) goes into each thread's
 // tile, right after the tile of the matmul and on the same output columns

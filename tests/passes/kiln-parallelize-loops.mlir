@@ -1,5 +1,5 @@
-// RUN: kiln-opt %s --kiln-parallelize-loops='min-cost=1000 min-tile-cost=64 threads=3' | FileCheck %s
-// RUN: kiln-opt %s --kiln-parallelize-loops | FileCheck %s --check-prefix=DEFAULT
+// RUN: kiln-opt %s --kiln-parallelize-loops='min-cost=1000 min-tile-cost=64 min-macs-per-moved-element=0 threads=3' | FileCheck %s
+// RUN: kiln-opt %s --kiln-parallelize-loops='min-macs-per-moved-element=0' | FileCheck %s --check-prefix=DEFAULT
 
 // With the default thresholds (an op must cost 2^20) only the matmul
 // (64 x 256 x 32 iterations x 2 payload ops = 2^20, plus 4 per element of
