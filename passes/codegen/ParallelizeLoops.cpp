@@ -156,13 +156,14 @@ struct ParallelizeLoopsPass
     // A split contraction moves its activations between cores: the other
     // core pulls its tiles' inputs from the core that wrote them, and the
     // caller later pulls back that core's outputs. On the AVX-512 Xeon a
-    // float written by one core and read by the other cost about 0.55 ns
-    // (a kiln_parallel_for microbenchmark), a multiply-add of the kernels
-    // about 0.015 ns: the split saves half the multiply-adds and moves
-    // about half the elements, so it pays above some 37 multiply-adds per
-    // element (default 32). The ResNet-style model's 16- and 32-channel
-    // convolutions (14 and 28) ran slower split than whole; left whole,
-    // the model and MobileNet are 7% faster at 2 threads.
+    // float written by one core and read by the other cost 0.4-0.6 ns at
+    // 8 K to 32 K floats, 0.16 ns from 128 K (bench/handoff.py), a
+    // multiply-add of the kernels about 0.015 ns: the split saves half the
+    // multiply-adds and moves about half the elements, so it pays above
+    // some 10 to 40 multiply-adds per element. The default, 32, was the
+    // better of 32 and 64 on the suite; the ResNet-style model's 16- and
+    // 32-channel convolutions (14 and 28) ran slower split than whole, and
+    // left whole the model and MobileNet are 7% faster at 2 threads.
     if (op.getNumReductionLoops() > 0) {
       int64_t macs = 1;
       for (int64_t range : op.getStaticLoopRanges())
