@@ -228,6 +228,11 @@ TEST_F(ThreadsTest, AbsentWorkerDoesNotStallTheCaller) {
   Counter warm(64, 1);
   kiln_parallel_for(&Counter::body, &warm, 64, 1, 0);
   warm.expectEachOnce();
+  // Let every worker block (after its 200 us of spinning): a worker forked
+  // while it holds the pool's mutex on its way to sleep leaves the mutex
+  // locked in the child for good, and the child's caller, which takes it to
+  // wake sleepers, would hang (9 runs in 25 of this suite alone did).
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
   // A forked child has the pool but not its worker thread: a worker that
   // never gets to run, as one descheduled by other processes. The caller
   // must run every chunk itself rather than wait for it.
