@@ -222,6 +222,42 @@ TEST_F(ThreadsTest, DegenerateArguments) {
   zeroGrain.expectEachOnce();
 }
 
+/// Records which thread ran each iteration.
+struct Owners {
+  std::vector<std::thread::id> owner;
+  explicit Owners(int64_t n) : owner(n) {}
+  static void body(void *ctx, int64_t begin, int64_t end) {
+    auto *self = static_cast<Owners *>(ctx);
+    for (int64_t i = begin; i < end; ++i)
+      self->owner[i] = std::this_thread::get_id();
+    // Long enough for the worker to take part in the loop.
+    auto until =
+        std::chrono::steady_clock::now() + std::chrono::microseconds(50);
+    while (std::chrono::steady_clock::now() < until) {
+    }
+  }
+};
+
+// The caller claims chunks from the front, the worker from the back: at 2
+// threads the caller's chunks are a prefix and the worker's the rest, so a
+// split product's halves stay on the same cores from call to call (their
+// caches keep what each half reads).
+TEST_F(ThreadsTest, CallerRunsTheFirstChunksWorkerTheLast) {
+  ASSERT_EQ(kiln_set_num_threads(2), KILN_STATUS_OK);
+  for (int round = 0; round < 50; ++round) {
+    Owners owners(8);
+    kiln_parallel_for(&Owners::body, &owners, 8, 1, 0);
+    std::thread::id caller = std::this_thread::get_id();
+    int64_t prefix = 0;
+    while (prefix < 8 && owners.owner[prefix] == caller)
+      ++prefix;
+    for (int64_t i = prefix; i < 8; ++i)
+      ASSERT_NE(owners.owner[i], caller)
+          << "round " << round << ": chunk " << i
+          << " ran on the caller after a worker's chunk " << prefix;
+  }
+}
+
 TEST_F(ThreadsTest, AbsentWorkerDoesNotStallTheCaller) {
   ASSERT_EQ(kiln_set_num_threads(2), KILN_STATUS_OK);
   // Starts the pool's worker.
