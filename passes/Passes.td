@@ -629,6 +629,23 @@ def ParallelizeLoopsPass : Pass<"kiln-parallelize-loops", "::mlir::ModuleOp"> {
     own: each tile of the contraction gets its own copy of it, on the same
     output tile, in the same loop body.
 
+    A split contraction's prologues go into its tiles too: all-parallel ops
+    before it (past views, constants and linalg ops they may safely move
+    past) that each write, whole and at the identity map, an input the
+    contraction reads along the split dim - directly or through a
+    `memref.collapse_shape` - and write more elements than they read of
+    activations: a 3x3 convolution's im2col columns. Each tile first
+    computes the slice of them it reads (a box of the prologue's dims:
+    whole inner dims, a slice of one, single indices outside), on the core
+    that then reads it, instead of the calling thread computing all of it
+    and the other cores pulling their slices from its caches. Only when
+    every tile is whole (no remainder tile), and only when moving them is
+    safe by the memory plan: no prologue reads what another prologue, an op
+    it moves past, the contraction or its epilogue writes, and none writes
+    anything else they touch. For `min-macs-per-moved-element`, an input
+    written by a prologue does not move between cores; the prologue's own
+    inputs do.
+
     The tile size aims at 8 tiles, is at least `min-tile-cost` worth of
     work, is a multiple of 32 when the dim is the contiguous one of the
     output (8 for another dim of a contraction) and, when one is near, a
@@ -694,7 +711,8 @@ def ParallelizeLoopsPass : Pass<"kiln-parallelize-loops", "::mlir::ModuleOp"> {
            "operands for a contraction to be split (its activations move "
            "between cores when it is)">
   ];
-  let dependentDialects = ["::mlir::arith::ArithDialect",
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect",
                            "::mlir::LLVM::LLVMDialect",
                            "::mlir::linalg::LinalgDialect",

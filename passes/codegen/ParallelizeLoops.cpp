@@ -18,6 +18,11 @@
 // per thread; scratch-arena buffers are shared, which is why only tiles that
 // write disjoint data may run in parallel.
 //
+// The prologues of a split contraction - the ops right before it that write
+// an operand it reads along the split dim, such as a convolution's im2col
+// columns - move into its tiles (see Prologue): each core computes the slice
+// it reads, where it reads it.
+//
 // A top-level `scf.for` marked `kiln.parallel_rows` (the row loop of
 // convert-kiln-to-linalg's softmax and layer norm fast path, whose
 // iterations write disjoint rows) is outlined the same way, without tiling:
@@ -29,9 +34,11 @@
 #include "passes/Passes.h"
 #include "passes/codegen/Epilogue.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Linalg/Utils/Utils.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/IR/IRMapping.h"
@@ -81,14 +88,15 @@ int64_t estimateCost(linalg::LinalgOp op) {
   return cost;
 }
 
-/// \returns the elements of \p op's operands that are not constants: the
-/// activations a split moves between cores. Constants (weights) are read
-/// by each core from its own caches on every call after the first.
-int64_t movedElements(linalg::LinalgOp op) {
+/// \returns the elements of \p op's operands that are not constants (nor in
+/// \p skip): the activations a split moves between cores. Constants
+/// (weights) are read by each core from its own caches on every call after
+/// the first.
+int64_t movedElements(linalg::LinalgOp op, ArrayRef<Value> skip = {}) {
   int64_t elements = 0;
   for (Value operand : op->getOperands()) {
     auto type = dyn_cast<MemRefType>(operand.getType());
-    if (!type || !type.hasStaticShape())
+    if (!type || !type.hasStaticShape() || llvm::is_contained(skip, operand))
       continue;
     int64_t offset = 0;
     bool known = false;
@@ -123,6 +131,184 @@ bool hasStaticDescriptor(Type type) {
          llvm::none_of(strides, ShapedType::isDynamic);
 }
 
+/// A prologue of a split contraction: an all-parallel op before it that
+/// writes, whole, an input the contraction reads along its split dim - the
+/// columns of an im2col (findPrologues() says which). Each tile of the
+/// split computes the slice of the prologue's output it reads, right before
+/// it and on the same core, instead of the calling thread computing all of
+/// it first and the other cores pulling their slices from its caches.
+struct Prologue {
+  linalg::LinalgOp op;
+  /// The contraction's input the prologue writes: its output, or a
+  /// collapse_shape of it.
+  Value fed;
+  /// Per dim of the prologue: the slice's size (0: whole) and how its
+  /// offset follows from the tile's offset n0 along the split dim:
+  /// (n0 floordiv divisor) mod modulus, without the mod for modulus 0 (the
+  /// outermost dim sliced, which n0 never wraps).
+  SmallVector<int64_t> sizes, divisors, moduli;
+};
+
+/// How a contraction is split: along `dim` in tiles of `size`, each tile
+/// preceded by its slices of the `prologues` (in program order).
+struct Split {
+  unsigned dim;
+  int64_t size;
+  SmallVector<Prologue> prologues;
+};
+
+/// \returns \p producer as a prologue of contraction \p op split along
+/// \p dim in tiles of \p size, or nullopt. Its output must be an input of
+/// \p op (or collapse to one), indexed by \p dim alone at one position
+/// and by no other result; a tile's range along that position must be a
+/// box of the output's dims: whole inner dims, a slice of one dim and
+/// single indices outside it.
+std::optional<Prologue> asPrologue(linalg::LinalgOp op, unsigned dim,
+                                   int64_t size, linalg::LinalgOp producer) {
+  if (!producer.hasPureBufferSemantics() || producer.hasDynamicShape() ||
+      producer.getNumDpsInits() != 1 || producer->hasAttr(kEpilogueAttr) ||
+      producer.getNumParallelLoops() != producer.getNumLoops() ||
+      !producer.getMatchingIndexingMap(producer.getDpsInitOperand(0))
+           .isIdentity() ||
+      producer->getNumRegions() != 1 ||
+      !producer->getRegion(0).getOps<linalg::IndexOp>().empty())
+    return std::nullopt;
+  for (Value operand : producer->getOperands())
+    if (isa<ShapedType>(operand.getType()) &&
+        !hasStaticDescriptor(operand.getType()))
+      return std::nullopt;
+  Value output = producer.getDpsInits()[0];
+  OpOperand *fed = nullptr;
+  for (OpOperand *operand : op.getDpsInputOperands()) {
+    auto collapse = operand->get().getDefiningOp<memref::CollapseShapeOp>();
+    if (operand->get() != output && (!collapse || collapse.getSrc() != output))
+      continue;
+    if (fed)
+      return std::nullopt; // Read twice: not one slice per tile.
+    fed = operand;
+  }
+  if (!fed)
+    return std::nullopt;
+  AffineMap map = op.getMatchingIndexingMap(fed);
+  std::optional<unsigned> position;
+  for (auto [index, result] : llvm::enumerate(map.getResults())) {
+    if (!result.isFunctionOfDim(dim))
+      continue;
+    if (position || !isa<AffineDimExpr>(result))
+      return std::nullopt;
+    position = index;
+  }
+  if (!position)
+    return std::nullopt; // Every tile reads all of it.
+
+  // The output's dims behind the fed operand's dim, outermost first.
+  SmallVector<int64_t> group = {static_cast<int64_t>(*position)};
+  if (auto collapse = fed->get().getDefiningOp<memref::CollapseShapeOp>())
+    group = llvm::to_vector(collapse.getReassociationIndices()[*position]);
+  ArrayRef<int64_t> shape = cast<MemRefType>(output.getType()).getShape();
+  Prologue prologue{producer, fed->get(), SmallVector<int64_t>(shape.size(), 0),
+                    SmallVector<int64_t>(shape.size(), 1),
+                    SmallVector<int64_t>(shape.size(), 1)};
+  int64_t inner = 1; // Elements of the fed dim per index of the dim at hand.
+  bool sliced = false;
+  int64_t outermost = -1; // The outermost dim the tile slices.
+  for (int64_t d : llvm::reverse(group)) {
+    int64_t extent = shape[d];
+    if (extent == 1)
+      continue; // Whole in every tile, whatever the slice.
+    if (!sliced && size % (inner * extent) == 0) {
+      inner *= extent; // Whole in every tile.
+      continue;
+    }
+    if (!sliced) {
+      // The tile slices this dim: it must hold whole slices.
+      if (size % inner != 0 || (inner * extent) % size != 0)
+        return std::nullopt;
+      prologue.sizes[d] = size / inner;
+      sliced = true;
+    } else {
+      prologue.sizes[d] = 1;
+    }
+    prologue.divisors[d] = inner;
+    prologue.moduli[d] = extent;
+    outermost = d;
+    inner *= extent;
+  }
+  if (!sliced)
+    return std::nullopt;
+  prologue.moduli[outermost] = 0; // n0 / divisor < extent: no wrap.
+  return prologue;
+}
+
+/// \returns the prologues of contraction \p op split along \p dim in tiles
+/// of \p size (see Prologue), in program order. Walking back from \p op past
+/// views and constants: an op asPrologue() takes becomes one if it moves
+/// the tiles' cores fewer elements than it writes for them (an im2col of a
+/// 3x3 convolution: one image element for nine columns) and is safe to
+/// move; another linalg op stays where it is, and the walk goes on past it
+/// as long as the prologues beyond may move past it; anything else ends
+/// the walk. Safe means: no prologue reads what another prologue, an op it
+/// moves past, the contraction or its epilogue writes, and none writes
+/// anything else those read or write but the operand it feeds. Only when
+/// every tile is whole (no remainder tile).
+SmallVector<Prologue> findPrologues(linalg::LinalgOp op, unsigned dim,
+                                    int64_t size) {
+  SmallVector<Prologue> found;
+  if (op.getStaticLoopRanges()[dim] % size != 0)
+    return found;
+  // What the ops after the candidate at hand write, and everything they
+  // touch: the contraction and its epilogue (`own`: a prologue writes the
+  // operand it feeds), then the prologues found and the ops they move past.
+  SmallVector<Value> written(op.getDpsInits());
+  SmallVector<Value> own(op->getOperands()), touched;
+  if (linalg::GenericOp epilogue = epilogueOf(op)) {
+    llvm::append_range(written, epilogue.getDpsInits());
+    llvm::append_range(own, epilogue->getOperands());
+  }
+  auto overlapsAny = [](Value value, ArrayRef<Value> others, Value except) {
+    return llvm::any_of(others, [&](Value other) {
+      return other != except && mayOverlap(value, other);
+    });
+  };
+  constexpr int kMaxStayers = 4;
+  int stayers = 0;
+  for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
+    if (isa<memref::ViewOp, memref::ExpandShapeOp, memref::CollapseShapeOp,
+            memref::SubViewOp, memref::CastOp, memref::GetGlobalOp>(prev) ||
+        (prev->hasTrait<OpTrait::ConstantLike>() && prev->getNumRegions() == 0))
+      continue; // Side-effect free: the prologues may move past them.
+    auto producer = dyn_cast<linalg::LinalgOp>(prev);
+    if (!producer || !producer.hasPureBufferSemantics())
+      break;
+    std::optional<Prologue> prologue = asPrologue(op, dim, size, producer);
+    SmallVector<Value> outputs(producer.getDpsInits());
+    if (prologue) {
+      auto type = cast<MemRefType>(outputs.front().getType());
+      bool expands = movedElements(producer, outputs) < type.getNumElements();
+      bool safe = llvm::none_of(producer.getDpsInputs(),
+                                [&](Value input) {
+                                  return overlapsAny(input, written, Value()) ||
+                                         overlapsAny(input, outputs, Value());
+                                }) &&
+                  !overlapsAny(outputs.front(), own, prologue->fed) &&
+                  !overlapsAny(outputs.front(), touched, Value());
+      if (expands && safe) {
+        found.push_back(*prologue);
+        llvm::append_range(touched, producer->getOperands());
+        llvm::append_range(written, outputs);
+        continue;
+      }
+    }
+    // It stays: the prologues beyond it move past it.
+    if (++stayers > kMaxStayers)
+      break;
+    llvm::append_range(touched, producer->getOperands());
+    llvm::append_range(written, outputs);
+  }
+  std::reverse(found.begin(), found.end());
+  return found;
+}
+
 struct ParallelizeLoopsPass
     : impl::ParallelizeLoopsPassBase<ParallelizeLoopsPass> {
   using Base::Base;
@@ -141,8 +327,8 @@ struct ParallelizeLoopsPass
     return LLVM::LLVMStructType::getLiteral(context, fields);
   }
 
-  /// How \p op is split: the dim and the tile size; nullopt to leave it.
-  std::optional<std::pair<unsigned, int64_t>> plan(linalg::LinalgOp op) {
+  /// How \p op is split; nullopt to leave it.
+  std::optional<Split> plan(linalg::LinalgOp op) {
     if (!op.hasPureBufferSemantics() || op.hasDynamicShape() ||
         op->getNumRegions() != 1)
       return std::nullopt;
@@ -153,24 +339,6 @@ struct ParallelizeLoopsPass
     int64_t cost = estimateCost(op);
     if (cost < minCost)
       return std::nullopt;
-    // A split contraction moves its activations between cores: the other
-    // core pulls its tiles' inputs from the core that wrote them, and the
-    // caller later pulls back that core's outputs. On the AVX-512 Xeon a
-    // float written by one core and read by the other cost 0.4-0.6 ns at
-    // 8 K to 32 K floats, 0.16 ns from 128 K (bench/handoff.py), a
-    // multiply-add of the kernels about 0.015 ns: the split saves half the
-    // multiply-adds and moves about half the elements, so it pays above
-    // some 10 to 40 multiply-adds per element. The default, 32, was the
-    // better of 32 and 64 on the suite; the ResNet-style model's 16- and
-    // 32-channel convolutions (14 and 28) ran slower split than whole, and
-    // left whole the model and MobileNet are 7% faster at 2 threads.
-    if (op.getNumReductionLoops() > 0) {
-      int64_t macs = 1;
-      for (int64_t range : op.getStaticLoopRanges())
-        macs *= range;
-      if (macs < minMacsPerMovedElement * movedElements(op))
-        return std::nullopt;
-    }
     for (OpOperand *input : op.getDpsInputOperands())
       for (OpOperand &output : op.getDpsInitsMutable())
         if (mayConflict(op, *input, output))
@@ -275,13 +443,76 @@ struct ParallelizeLoopsPass
       }
     if (range / size < 2)
       return std::nullopt;
-    return std::make_pair(dim, size);
+    Split split{dim, size, {}};
+    if (!isContraction)
+      return split;
+    // A split contraction moves its activations between cores: the other
+    // core pulls its tiles' inputs from the core that wrote them, and the
+    // caller later pulls back that core's outputs. On the AVX-512 Xeon a
+    // float written by one core and read by the other cost 0.4-0.6 ns at
+    // 8 K to 32 K floats, 0.16 ns from 128 K (bench/handoff.py), a
+    // multiply-add of the kernels about 0.015 ns: the split saves half the
+    // multiply-adds and moves about half the elements, so it pays above
+    // some 10 to 40 multiply-adds per element. The default, 32, was the
+    // better of 32 and 64 on the suite. An operand its prologues write in
+    // the tiles does not move; their inputs do instead: an im2col's
+    // columns stay on the core that uses them, only its (9x smaller)
+    // image moves.
+    split.prologues = findPrologues(op, dim, size);
+    SmallVector<Value> fed;
+    int64_t moved = 0;
+    for (Prologue &prologue : split.prologues) {
+      fed.push_back(prologue.fed);
+      SmallVector<Value> outputs(prologue.op.getDpsInits());
+      moved += movedElements(prologue.op, outputs);
+    }
+    moved += movedElements(op, fed);
+    int64_t macs = 1;
+    for (int64_t r : ranges)
+      macs *= r;
+    if (macs < minMacsPerMovedElement * moved)
+      return std::nullopt;
+    return split;
+  }
+
+  /// Puts the slices of \p prologues that tile loop \p loop's tiles read
+  /// at the start of its body (see Prologue) and erases the prologues.
+  void tilePrologues(RewriterBase &rewriter, ArrayRef<Prologue> prologues,
+                     scf::ForOp loop) {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(loop.getBody());
+    Value first = loop.getInductionVar();
+    for (const Prologue &prologue : prologues) {
+      linalg::LinalgOp op = prologue.op;
+      Location loc = op.getLoc();
+      AffineExpr n0 = rewriter.getAffineDimExpr(0);
+      SmallVector<OpFoldResult> offsets, sizes, bounds;
+      for (auto [d, range] : llvm::enumerate(op.getStaticLoopRanges())) {
+        bounds.push_back(rewriter.getIndexAttr(range));
+        sizes.push_back(rewriter.getIndexAttr(prologue.sizes[d]));
+        if (prologue.sizes[d] == 0)
+          continue;
+        AffineExpr offset = n0.floorDiv(prologue.divisors[d]);
+        if (prologue.moduli[d] > 0)
+          offset = offset % prologue.moduli[d];
+        offsets.push_back(affine::makeComposedFoldedAffineApply(
+            rewriter, loc, offset, {OpFoldResult(first)}));
+      }
+      SmallVector<Value> operands = linalg::makeTiledShapes(
+          rewriter, loc, op, op->getOperands(), offsets, sizes, bounds,
+          /*omitPartialTileCheck=*/true);
+      mlir::clone(rewriter, op, TypeRange{}, operands);
+    }
+    for (const Prologue &prologue : prologues)
+      rewriter.eraseOp(prologue.op);
   }
 
   /// Tiles \p op along \p dim by \p size, peels the remainder and marks the
   /// loop of full tiles.
   LogicalResult tile(RewriterBase &rewriter, linalg::LinalgOp op,
-                     unsigned dim, int64_t size) {
+                     const Split &split) {
+    unsigned dim = split.dim;
+    int64_t size = split.size;
     SmallVector<int64_t> sizes(op.getNumLoops(), 0);
     sizes[dim] = size;
     bool partial = op.getStaticLoopRanges()[dim] % size != 0;
@@ -301,6 +532,8 @@ struct ParallelizeLoopsPass
     loop->setAttr(kMarker, rewriter.getUnitAttr());
     if (epilogue)
       carryEpilogue(rewriter, epilogue, output, {loop, remainder});
+    // findPrologues() admits none when there is a remainder tile.
+    tilePrologues(rewriter, split.prologues, loop);
     return success();
   }
 
@@ -487,14 +720,14 @@ struct ParallelizeLoopsPass
     for (func::FuncOp func : entries) {
       // Top-level ops only: a loop nested in another runs once per outer
       // iteration, and only the outermost level is split.
-      SmallVector<std::tuple<linalg::LinalgOp, unsigned, int64_t>> work;
+      SmallVector<std::pair<linalg::LinalgOp, Split>, 4> work;
       SmallVector<std::pair<scf::ForOp, int64_t>> rowLoops;
       for (Operation &op : func.getBody().front()) {
         // An epilogue goes where its contraction goes (tile()).
         if (auto linalgOp = dyn_cast<linalg::LinalgOp>(&op);
             linalgOp && !op.hasAttr(kEpilogueAttr))
-          if (auto split = plan(linalgOp))
-            work.push_back({linalgOp, split->first, split->second});
+          if (std::optional<Split> split = plan(linalgOp))
+            work.push_back({linalgOp, std::move(*split)});
         if (auto loop = dyn_cast<scf::ForOp>(&op))
           if (loop->hasAttr(kParallelRowsAttr))
             if (std::optional<int64_t> grain = planRows(loop))
@@ -505,10 +738,18 @@ struct ParallelizeLoopsPass
       unsigned outlined = 0;
       for (auto [loop, grain] : rowLoops)
         outline(func, loop, outlined++, grain);
+      // A prologue runs in its contraction's tiles, not split on its own.
+      llvm::SmallPtrSet<Operation *, 8> prologues;
+      for (auto &[op, split] : work)
+        for (const Prologue &prologue : split.prologues)
+          prologues.insert(prologue.op);
+      llvm::erase_if(work, [&](auto &item) {
+        return prologues.contains(item.first.getOperation());
+      });
       if (work.empty())
         continue;
-      for (auto [op, dim, size] : work)
-        if (failed(tile(rewriter, op, dim, size)))
+      for (auto &[op, split] : work)
+        if (failed(tile(rewriter, op, split)))
           return signalPassFailure();
       // Static tile shapes: fold the bounds of the peeled loops.
       RewritePatternSet patterns(&getContext());
