@@ -296,6 +296,17 @@ def PackWeightStripsPass : Pass<"kiln-pack-weight-strips", ""> {
     a B whose N is not a multiple of NR, a splat B, and data that is not
     available (an elided blob) are left alone.
 
+    A `linalg.matmul` whose B is the collapse into [K, N] of an
+    all-parallel `linalg.generic` read by nothing else (a convolution's
+    im2col columns), N a multiple of NR, gets the generic rewritten to
+    write B as strips: the N dim where NR falls is split in two (a 32-wide
+    image row is one strip of 32; 16-wide rows go two to a strip), the
+    generic's loops are reordered to the strips' layout (outer N dims, K
+    dims, the strip's width) so that its output map stays the identity,
+    and the product reads the collapsed `[N / NR, K, NR]` as above. The
+    contraction pass then copies no strip on any call, and the im2col
+    writes each strip contiguously.
+
     Before:
     ```mlir
     %r = arith.constant dense<...> : tensor<32x8xf32>
@@ -648,8 +659,10 @@ def ParallelizeLoopsPass : Pass<"kiln-parallelize-loops", "::mlir::ModuleOp"> {
 
     The tile size aims at 8 tiles, is at least `min-tile-cost` worth of
     work, is a multiple of 32 when the dim is the contiguous one of the
-    output (8 for another dim of a contraction) and, when one is near, a
-    divisor of the range; a remainder tile runs after the loop, on the
+    output (8 for a contraction's dim of A, its M; whole strips for a dim
+    that counts the strips of a B stored as `[N / NR, K, NR]`, at least
+    512 columns' worth or half of them, as N in columns gets) and, when
+    one is near, a divisor of the range; a remainder tile runs after the loop, on the
     calling thread. Fewer than 2 tiles: the op is left alone. The cost
     thresholds keep small ops single-threaded, where waking a thread (some
     microseconds) costs more than the split saves.

@@ -344,9 +344,6 @@ struct ParallelizeLoopsPass
         if (mayConflict(op, *input, output))
           return std::nullopt;
 
-    // Tiles of a multiple of `align`: whole vector rows when the dim is the
-    // contiguous one of the first output, whole register rows (8) for a
-    // contraction's M, single indices otherwise.
     AffineMap outMap =
         op.getMatchingIndexingMap(&*op.getDpsInitsMutable().begin());
     bool isContraction = op.getNumReductionLoops() > 0;
@@ -355,8 +352,36 @@ struct ParallelizeLoopsPass
              outMap.getResults().back() ==
                  getAffineDimExpr(dim, op.getContext());
     };
+    // `dim` is a result of its own of `map`: distinct indices of the dim
+    // address distinct elements.
+    auto hasResult = [&](AffineMap map, unsigned dim) {
+      return llvm::any_of(map.getResults(), [&](AffineExpr e) {
+        auto d = dyn_cast<AffineDimExpr>(e);
+        return d && d.getPosition() == dim;
+      });
+    };
+    auto indexes = [&](unsigned input, unsigned dim) {
+      return input < op.getNumDpsInputs() &&
+             hasResult(op.getMatchingIndexingMap(op.getDpsInputOperand(input)),
+                       dim);
+    };
+    // The width of B's strips when `dim` counts them (a product over strips,
+    // kiln-pack-weight-strips: B as [N / NR, K, NR], the output as
+    // [M, N / NR, NR]), else 0.
+    auto stripWidthOf = [&](unsigned dim) -> int64_t {
+      if (!isContraction || op.getNumDpsInputs() != 2 || isContiguous(dim) ||
+          indexes(0, dim) || !indexes(1, dim))
+        return 0;
+      auto type = dyn_cast<ShapedType>(op.getDpsInputs()[1].getType());
+      return type && type.hasStaticShape() && type.getRank() == 3
+                 ? type.getDimSize(2)
+                 : 0;
+    };
+    // Whole vector rows for the contiguous dim of the first output, whole
+    // register rows (8) for a contraction's M (a dim of A), whole strips
+    // for a dim that counts B's strips, single indices otherwise.
     auto alignOf = [&](unsigned dim) -> int64_t {
-      return isContiguous(dim) ? 32 : isContraction ? 8 : 1;
+      return isContiguous(dim) ? 32 : isContraction && indexes(0, dim) ? 8 : 1;
     };
     // A contraction's tiles each read all of the operand their dim does not
     // index: split the dims of the larger of A and B (N dims, or the strips
@@ -370,14 +395,6 @@ struct ParallelizeLoopsPass
       larger = elements(op.getDpsInputs()[1]) >= elements(op.getDpsInputs()[0])
                    ? 1
                    : 0;
-    // `dim` is a result of its own of `map`: distinct indices of the dim
-    // address distinct elements.
-    auto hasResult = [&](AffineMap map, unsigned dim) {
-      return llvm::any_of(map.getResults(), [&](AffineExpr e) {
-        auto d = dyn_cast<AffineDimExpr>(e);
-        return d && d.getPosition() == dim;
-      });
-    };
     auto indexesLarger = [&](unsigned dim) {
       return larger &&
              hasResult(op.getMatchingIndexingMap(
@@ -434,6 +451,11 @@ struct ParallelizeLoopsPass
     if (contiguous && linalg::isaContractionOpInterface(op))
       size = std::max<int64_t>(
           size, std::min<int64_t>(llvm::divideCeil(range, 2), kContractionTile));
+    if (int64_t width = stripWidthOf(dim))
+      size = std::max<int64_t>(
+          size,
+          std::min<int64_t>(llvm::divideCeil(range, 2),
+                            std::max<int64_t>(kContractionTile / width, 1)));
     size = llvm::alignTo(size, align);
     // Prefer a size that divides the range (no sequential remainder).
     for (int64_t s = size; s <= 2 * size && s < range; s += align)

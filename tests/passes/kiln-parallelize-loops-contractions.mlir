@@ -25,6 +25,17 @@
 // CHECK:         memref.subview %{{.+}}[%[[I]], 0] [256, 64] [1, 1] : memref<2048x64xf32>
 // CHECK:         linalg.matmul
 
+// Two strips of 512 x 32 (a convolution's im2col columns written as strips,
+// kiln-pack-weight-strips) outweigh nothing: A is as large. The strips dim
+// counts whole strips (aligned to 1, not to the 8 register rows of M), so
+// the product splits into its 2 strips, as the same product with B in rows
+// splits N into 2 tiles of 32 columns, rather than into 8 tiles of 8 rows
+// that would each read all of B.
+// CHECK-LABEL: func.func private @two_strips_parallel0(
+// CHECK:         memref.subview %{{.+}}[%[[S:.+]], 0, 0] [1, 512, 32] [1, 1, 1] : memref<2x512x32xf32>
+// CHECK:         memref.subview %{{.+}}[0, %[[S]], 0] [64, 1, 32] [1, 1, 1] : memref<64x2x32xf32>
+// CHECK:         linalg.generic
+
 #a = affine_map<(m, j, n, k) -> (m, k)>
 #b = affine_map<(m, j, n, k) -> (j, k, n)>
 #c = affine_map<(m, j, n, k) -> (m, j, n)>
@@ -53,5 +64,15 @@ func.func @matvec(%x: memref<1x784xf32>, %y: memref<1x16x32xf32>) {
 }
 func.func @tall(%a: memref<2048x64xf32>, %b: memref<64x64xf32>, %c: memref<2048x64xf32>) {
   linalg.matmul ins(%a, %b : memref<2048x64xf32>, memref<64x64xf32>) outs(%c : memref<2048x64xf32>)
+  return
+}
+func.func @two_strips(%a: memref<64x512xf32>, %b: memref<2x512x32xf32>, %c: memref<64x2x32xf32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<64x512xf32>, memref<2x512x32xf32>) outs(%c : memref<64x2x32xf32>) {
+  ^bb0(%p: f32, %q: f32, %acc: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
   return
 }
