@@ -213,8 +213,9 @@ struct PackWeightStripsPass
   /// packed constant's (pack()): the contraction pass then copies no strip,
   /// and each strip the im2col writes is contiguous. The N dim of the
   /// generic where the strips' width falls is split in two (an image row
-  /// of 32 is one strip; rows of 16 go two to a strip), and its output
-  /// permuted so that the outer N dims come first.
+  /// of 32 is one strip; rows of 16 go two to a strip), and its loops are
+  /// reordered to the strips' layout, so that its output map stays the
+  /// identity (what kiln-parallelize-loops' prologues need).
   void packColumns(linalg::LinalgOp op, int64_t width) {
     if (!isa<linalg::MatmulOp>(*op))
       return;

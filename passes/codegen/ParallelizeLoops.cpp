@@ -18,10 +18,10 @@
 // per thread; scratch-arena buffers are shared, which is why only tiles that
 // write disjoint data may run in parallel.
 //
-// The prologues of a split contraction - the ops right before it that write
-// an operand it reads along the split dim, such as a convolution's im2col
-// columns - move into its tiles (see Prologue): each core computes the slice
-// it reads, where it reads it.
+// The prologues of a split contraction - ops before it that write an input
+// it reads along the split dim, more elements than they read, such as a
+// convolution's im2col columns - move into its tiles (see Prologue): each
+// core computes the slice it reads, where it reads it.
 //
 // A top-level `scf.for` marked `kiln.parallel_rows` (the row loop of
 // convert-kiln-to-linalg's softmax and layer norm fast path, whose
