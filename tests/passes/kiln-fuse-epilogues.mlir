@@ -53,6 +53,45 @@ func.func @conv_residual(%w: memref<16x27xf32>, %cols: memref<27x64xf32>, %r: me
 
 // -----
 
+// The same with the product over strips of 32 columns (a 16x16 image's
+// im2col written as strips, kiln-pack-weight-strips): its output [16, 8, 32]
+// and the consumer's [16, 16, 16] split the 256 positions differently; the
+// residual goes to the product's shape through the merged 256.
+// CHECK-LABEL: func.func @conv_residual_strips(
+// CHECK:         %[[RC:.+]] = memref.collapse_shape %{{.+}} {{\[}}[0, 1], [2, 3]] : memref<1x16x16x16xf32> into memref<16x256xf32>
+// CHECK:         %[[RE:.+]] = memref.expand_shape %[[RC]] {{\[}}[0], [1, 2]] output_shape [16, 8, 32] : memref<16x256xf32> into memref<16x8x32xf32>
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+// CHECK:         linalg.generic {{.*}} ins(%{{.+}}, %[[RE]] : memref<16x8x32xf32>, memref<16x8x32xf32>) outs(%{{.+}} : memref<16x8x32xf32>) attrs = {kiln.epilogue}
+// CHECK:           arith.addf
+// CHECK:           arith.maximumf
+// CHECK-NOT:     linalg.generic
+#sa = affine_map<(m, s, r, k) -> (m, k)>
+#sb = affine_map<(m, s, r, k) -> (s, k, r)>
+#sc = affine_map<(m, s, r, k) -> (m, s, r)>
+#id4s = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @conv_residual_strips(%w: memref<16x144xf32>, %strips: memref<8x144x32xf32>, %r: memref<1x16x16x16xf32>, %c: memref<16x256xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %cs = memref.expand_shape %c [[0], [1, 2]] output_shape [16, 8, 32] : memref<16x256xf32> into memref<16x8x32xf32>
+  linalg.generic {indexing_maps = [#sa, #sb, #sc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%w, %strips : memref<16x144xf32>, memref<8x144x32xf32>) outs(%cs : memref<16x8x32xf32>) {
+  ^bb0(%p: f32, %q: f32, %acc: f32):
+    %mul = arith.mulf %p, %q : f32
+    %add = arith.addf %acc, %mul : f32
+    linalg.yield %add : f32
+  }
+  %v = memref.expand_shape %c [[0, 1], [2, 3]] output_shape [1, 16, 16, 16] : memref<16x256xf32> into memref<1x16x16x16xf32>
+  linalg.generic {indexing_maps = [#id4s, #id4s, #id4s], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%v, %r : memref<1x16x16x16xf32>, memref<1x16x16x16xf32>) outs(%v : memref<1x16x16x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %sum = arith.addf %x, %y : f32
+    %m = arith.maximumf %sum, %zero : f32
+    linalg.yield %m : f32
+  }
+  return
+}
+
+// -----
+
 // A bias along N into another buffer, past an op that touches none of the
 // consumer's buffers: the consumer moves up to the matmul, with the view
 // of its output; the op in between stays where it was.
