@@ -662,8 +662,8 @@ def ParallelizeLoopsPass : Pass<"kiln-parallelize-loops", "::mlir::ModuleOp"> {
     output (8 for a contraction's dim of A, its M; whole strips for a dim
     that counts the strips of a B stored as `[N / NR, K, NR]`, at least
     512 columns' worth or half of them, as N in columns gets) and, when
-    one is near, a divisor of the range; a remainder tile runs after the loop, on the
-    calling thread. Fewer than 2 tiles: the op is left alone. The cost
+    one is near, a divisor of the range; a remainder tile runs after the
+    loop, on the calling thread. Fewer than 2 tiles: the op is left alone. The cost
     thresholds keep small ops single-threaded, where waking a thread (some
     microseconds) costs more than the split saves.
 
