@@ -396,10 +396,7 @@ struct ParallelizeLoopsPass
                    ? 1
                    : 0;
     auto indexesLarger = [&](unsigned dim) {
-      return larger &&
-             hasResult(op.getMatchingIndexingMap(
-                           op.getDpsInputOperand(*larger)),
-                       dim);
+      return larger && indexes(*larger, dim);
     };
 
     // The candidates: parallel dims that every output map has as a result

@@ -199,10 +199,10 @@ public:
 
     insideLoop = true;
     int64_t mine = 0;
-    int64_t index = 0;
+    int64_t claimed = 0;
     for (uint64_t word = state.load(std::memory_order_relaxed);
-         claim(word, -1, index);) {
-      execute(index);
+         claim(word, -1, claimed);) {
+      execute(claimed);
       ++mine;
     }
     insideLoop = false;
